@@ -1,0 +1,250 @@
+package dev.growlog;
+
+import dev.growlog.error.CorruptLogException;
+import dev.growlog.error.GrowLogException;
+import dev.growlog.error.LogFullException;
+import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.format.FileHeader;
+import dev.growlog.internal.format.RecordFormat;
+import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.nativeio.Syscalls;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The single writer of a log: frames records into the mapping, grows the file ahead of them
+ * and writes checkpoints. Not thread-safe: {@link GrowLog} calls it under its lock.
+ *
+ * <p>Growth reserves disk blocks before the file is extended and before any page of the new
+ * range is touched, so a full disk is a {@link LogFullException} here, never a SIGBUS later.
+ */
+final class Appender {
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final Path file;
+    private final Syscalls sys;
+    private final int fd;
+    private final GrowableMapping mapping;
+    private final GrowLogConfig config;
+    private final int segmentShift;
+    private final long segmentMask;
+
+    /** Position of the next record; readers on other threads read it. */
+    private volatile long end;
+    private volatile long records;
+    private volatile long payloadBytes;
+    /** Every record before this position is durable. */
+    private volatile long syncedEnd;
+    /** File size in bytes; the mapping covers it once growth completes. */
+    private long fileSize;
+    /** Set when a sync failed: the log then refuses appends and syncs. */
+    private volatile IOException failure;
+
+    /** The writer's current segment view, its segment and generation. */
+    private ByteBuffer view;
+    private long viewSegment = -1;
+    private long viewGeneration = -1;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[12];
+
+    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config, long syncedEnd,
+             long end, long records, long payloadBytes, long fileSize) {
+        this.file = file;
+        this.sys = sys;
+        this.fd = fd;
+        this.mapping = mapping;
+        this.config = config;
+        this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
+        this.segmentMask = mapping.segmentSize() - 1L;
+        this.end = end;
+        this.records = records;
+        this.payloadBytes = payloadBytes;
+        this.syncedEnd = syncedEnd;
+        this.fileSize = fileSize;
+    }
+
+    long append(byte[] payload, int offset, int length) throws IOException {
+        long position = makeRoom(length);
+        int word = RecordFormat.dataWord(length);
+        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload, offset, length);
+        int at = viewOffset(position);
+        view.put(at + RecordFormat.HEADER_SIZE, payload, offset, length);
+        publish(at, checksum, word);
+        return appended(position, length);
+    }
+
+    long append(ByteBuffer payload) throws IOException {
+        int length = payload.remaining();
+        long position = makeRoom(length);
+        int word = RecordFormat.dataWord(length);
+        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload);
+        int at = viewOffset(position);
+        view.put(at + RecordFormat.HEADER_SIZE, payload, payload.position(), length);
+        publish(at, checksum, word);
+        return appended(position, length);
+    }
+
+    /** Publish last: payload and checksum are in place before the commit word becomes non-zero. */
+    private void publish(int at, int checksum, int word) {
+        view.putInt(at + RecordFormat.CRC_OFFSET, checksum);
+        INTS.setRelease(view, at, word);
+    }
+
+    private long appended(long position, int length) {
+        records++;
+        payloadBytes += length;
+        end = position + RecordFormat.recordSize(length);
+        return position;
+    }
+
+    /**
+     * Grows the file and mapping so the record fits, writes padding when it would straddle a
+     * segment end, and returns where the record goes. Throws before changing anything.
+     */
+    private long makeRoom(int length) throws IOException {
+        checkUsable();
+        long position = end;
+        long size = RecordFormat.recordSize(length);
+        long segmentEnd = (position | segmentMask) + 1;
+        long padding = position + size > segmentEnd ? segmentEnd - position : 0;
+        if (position + padding + size > mapping.mappedLength()) {
+            grow(position + padding + size);
+        }
+        if (padding > 0) {
+            int at = viewOffset(position);
+            int word = RecordFormat.paddingWord((int) padding - RecordFormat.HEADER_SIZE);
+            publish(at, RecordFormat.checksum(crc, scratch, position, word), word);
+            end = segmentEnd;
+            position = segmentEnd;
+        }
+        return position;
+    }
+
+    private int viewOffset(long position) {
+        long segment = position >>> segmentShift;
+        if (segment != viewSegment || viewGeneration != mapping.generation()
+                || view.capacity() < Math.min(mapping.mappedLength() - (segment << segmentShift), segmentMask + 1)) {
+            view = mapping.segment(segment);
+            viewSegment = segment;
+            viewGeneration = mapping.generation();
+        }
+        return (int) (position & segmentMask);
+    }
+
+    /** Reserves blocks, extends the file, then grows the mapping to cover at least {@code needed}. */
+    private void grow(long needed) throws IOException {
+        long page = sys.pageSize();
+        long target = (needed + page - 1) & -page;
+        if (target > config.maxSize()) {
+            throw new LogFullException(file, "log " + file + " reached its maximum size: needed=" + needed
+                    + " maxSize=" + config.maxSize());
+        }
+        long actual = sys.size(file, fd);
+        if (actual < fileSize) {
+            throw new CorruptLogException(file, actual, "file shrank while open: actual size=" + actual
+                    + " expected=" + fileSize + " (truncated by another process?)");
+        }
+        if (target > fileSize) {
+            long step = Math.min(Math.max(fileSize, page), config.maxGrowthStep());
+            long newSize = Math.min(config.maxSize(), Math.max(target, (fileSize + step + page - 1) & -page));
+            reserveBlocks(newSize);
+            fileSize = newSize;
+        }
+        mapping.growTo(fileSize);
+    }
+
+    private void reserveBlocks(long newSize) throws IOException {
+        try {
+            sys.allocate(file, fd, fileSize, newSize - fileSize);
+            sys.truncate(file, fd, newSize);
+        } catch (NativeCallException e) {
+            restoreSize(e);
+            if (e.isNoSpace()) {
+                throw new LogFullException(file, "no space to grow " + file + " from " + fileSize + " to " + newSize
+                        + " bytes; the log is unchanged and appends work again once space is freed", e);
+            }
+            throw e;
+        }
+    }
+
+    /** A failed fallocate may still have extended the file (ext4): put the size back. */
+    private void restoreSize(Exception failed) {
+        try {
+            if (sys.size(file, fd) != fileSize) {
+                sys.truncate(file, fd, fileSize);
+            }
+        } catch (NativeCallException e) {
+            failed.addSuppressed(e);
+        }
+    }
+
+    /** Makes every appended record durable and records the checkpoint. */
+    void sync() throws IOException {
+        checkUsable();
+        long target = end;
+        if (target == syncedEnd) {
+            return;
+        }
+        writeCheckpoint(target, false);
+    }
+
+    /** Syncs and records a checkpoint that marks the log as open (not cleanly shut down). */
+    void markOpen() throws IOException {
+        writeCheckpoint(end, false);
+    }
+
+    /** Syncs, marks the shutdown clean. Skips both when the writer has failed. */
+    void closeCleanly() throws IOException {
+        if (failure == null) {
+            writeCheckpoint(end, true);
+        }
+    }
+
+    /** Data first, then the header: a checkpoint never points past durable data. */
+    private void writeCheckpoint(long target, boolean clean) throws IOException {
+        try {
+            mapping.sync(syncedEnd, target);
+            FileHeader.writeCheckpoint(mapping.segment(0), target, records, payloadBytes, clean);
+            mapping.sync(0, FileHeader.SIZE);
+        } catch (NativeCallException e) {
+            failure = new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
+                    + " and syncs (records after position " + syncedEnd + " may not be durable)", e);
+            throw failure;
+        }
+        syncedEnd = target;
+    }
+
+    private void checkUsable() throws IOException {
+        IOException failed = failure;
+        if (failed != null) {
+            throw new GrowLogException(file, "log " + file + " failed earlier and refuses writes: "
+                    + failed.getMessage(), failed);
+        }
+    }
+
+    long end() {
+        return end;
+    }
+
+    long records() {
+        return records;
+    }
+
+    long payloadBytes() {
+        return payloadBytes;
+    }
+
+    long syncedEnd() {
+        return syncedEnd;
+    }
+
+    long fileSize() {
+        return fileSize;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.growlog;
+
+import dev.growlog.internal.format.FileHeader;
+
+/**
+ * How a log is laid out and grows. Build with {@link #builder()}; every setting has a default.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>segmentSize</td><td>64 MiB</td><td>size of a segment view; a power of two from 64 KiB
+ *       to 1 GiB; records never straddle segments, so the largest payload is this minus 8.
+ *       Fixed when the file is created; an existing file keeps its own.</td></tr>
+ *   <tr><td>initialSize</td><td>1 MiB</td><td>file size a new log starts with</td></tr>
+ *   <tr><td>maxGrowthStep</td><td>256 MiB</td><td>the file doubles when it grows, by at most this</td></tr>
+ *   <tr><td>maxSize</td><td>no limit</td><td>largest file size; growing past it throws
+ *       {@link dev.growlog.error.LogFullException}</td></tr>
+ *   <tr><td>headroom</td><td>64 GiB</td><td>address space reserved after the mapping so it can
+ *       grow in place; 0 makes every growth that the kernel cannot do in place a move</td></tr>
+ * </table>
+ */
+public final class GrowLogConfig {
+    static final long MIB = 1L << 20;
+    static final long GIB = 1L << 30;
+
+    private static final GrowLogConfig DEFAULTS = builder().build();
+
+    private final int segmentSize;
+    private final long initialSize;
+    private final long maxGrowthStep;
+    private final long maxSize;
+    private final long headroom;
+
+    private GrowLogConfig(Builder b) {
+        this.segmentSize = b.segmentSize;
+        this.initialSize = b.initialSize;
+        this.maxGrowthStep = b.maxGrowthStep;
+        this.maxSize = b.maxSize;
+        this.headroom = b.headroom;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static GrowLogConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    public long initialSize() {
+        return initialSize;
+    }
+
+    public long maxGrowthStep() {
+        return maxGrowthStep;
+    }
+
+    public long maxSize() {
+        return maxSize;
+    }
+
+    public long headroom() {
+        return headroom;
+    }
+
+    /** Largest payload a log with this segment size accepts, in bytes. */
+    public static int maxPayload(int segmentSize) {
+        return segmentSize - 8;
+    }
+
+    @Override
+    public String toString() {
+        return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
+                + maxGrowthStep + ", maxSize=" + (maxSize == Long.MAX_VALUE ? "unlimited" : maxSize)
+                + ", headroom=" + headroom + "}";
+    }
+
+    /** Builds a {@link GrowLogConfig}; {@link #build()} rejects inconsistent values. */
+    public static final class Builder {
+        private int segmentSize = (int) (64 * MIB);
+        private long initialSize = MIB;
+        private long maxGrowthStep = 256 * MIB;
+        private long maxSize = Long.MAX_VALUE;
+        private long headroom = 64 * GIB;
+
+        private Builder() {
+        }
+
+        public Builder segmentSize(int bytes) {
+            this.segmentSize = bytes;
+            return this;
+        }
+
+        public Builder initialSize(long bytes) {
+            this.initialSize = bytes;
+            return this;
+        }
+
+        public Builder maxGrowthStep(long bytes) {
+            this.maxGrowthStep = bytes;
+            return this;
+        }
+
+        public Builder maxSize(long bytes) {
+            this.maxSize = bytes;
+            return this;
+        }
+
+        public Builder headroom(long bytes) {
+            this.headroom = bytes;
+            return this;
+        }
+
+        public GrowLogConfig build() {
+            if (!FileHeader.validSegmentSize(segmentSize)) {
+                throw new IllegalArgumentException("segmentSize must be a power of two from "
+                        + FileHeader.MIN_SEGMENT_SIZE + " to " + FileHeader.MAX_SEGMENT_SIZE + ": " + segmentSize);
+            }
+            if (initialSize < FileHeader.SIZE) {
+                throw new IllegalArgumentException("initialSize must be at least " + FileHeader.SIZE + ": " + initialSize);
+            }
+            if (maxGrowthStep < 4096) {
+                throw new IllegalArgumentException("maxGrowthStep must be at least 4096: " + maxGrowthStep);
+            }
+            if (maxSize < initialSize) {
+                throw new IllegalArgumentException("maxSize " + maxSize + " is below initialSize " + initialSize);
+            }
+            if (headroom < 0 || headroom > (1L << 46)) {
+                throw new IllegalArgumentException("headroom must be from 0 to 64 TiB: " + headroom);
+            }
+            return new GrowLogConfig(this);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.growlog;
+
+import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.recovery.RecordCursor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Iterates over records in position order. {@link #next()} moves to the next record and returns
+ * false at the current end of the log; calling it again later returns records appended since.
+ *
+ * <pre>{@code
+ * try (LogReader reader = log.reader(log.startPosition())) {
+ *     while (reader.next()) {
+ *         handle(reader.position(), reader.payload());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>NOTE: not thread-safe; use one reader per thread. {@link #payload()} is a read-only view
+ * of the reader's own copy, valid until the next call to {@link #next()}; {@link #bytes()} is
+ * a fresh copy. No mapped memory is ever handed out.
+ */
+public final class LogReader implements AutoCloseable {
+    private final GrowLog log;
+    private final RecordCursor cursor;
+    /** Where the next record is looked for. */
+    private long nextPosition;
+    /** Position and length of the current record; -1 before the first. */
+    private long position = -1;
+    private int length;
+    /** Copy of the current record's payload, checked against its CRC32C. */
+    private byte[] buffer = new byte[256];
+    private boolean closed;
+
+    LogReader(GrowLog log, long position) {
+        this.log = log;
+        this.cursor = new RecordCursor(log.mapping());
+        this.nextPosition = position;
+    }
+
+    /**
+     * Moves to the next record. Returns false when there is none yet.
+     *
+     * @throws dev.growlog.error.CorruptLogException when the next record fails validation
+     */
+    public boolean next() throws IOException {
+        if (closed) {
+            throw new ClosedLogException("reader is closed");
+        }
+        GrowableMapping mapping = log.mapping();
+        for (boolean followed = false; ; followed = true) {
+            mapping.acquire();
+            try {
+                RecordCursor.Status status = cursor.inspect(nextPosition);
+                while (status == RecordCursor.Status.PADDING) {
+                    nextPosition = cursor.next();
+                    status = cursor.inspect(nextPosition);
+                }
+                switch (status) {
+                    case RECORD:
+                        take();
+                        return true;
+                    case END:
+                        return false;
+                    case INVALID:
+                        if (position < 0) {
+                            throw new IllegalArgumentException("no record starts at position " + nextPosition
+                                    + " in " + log.file() + ": " + cursor.problem());
+                        }
+                        throw log.corrupt(nextPosition, cursor.problem());
+                    default:
+                        break; // NOT_MAPPED: follow the file, outside the lease
+                }
+            } finally {
+                mapping.release();
+            }
+            boolean headerMapped = nextPosition + 8 <= mapping.mappedLength();
+            if (followed || !log.followGrowth()) {
+                if (headerMapped) {
+                    throw log.corrupt(nextPosition, "record runs past the end of the file");
+                }
+                return false;
+            }
+        }
+    }
+
+    private void take() throws IOException {
+        int size = cursor.length();
+        if (buffer.length < size) {
+            buffer = new byte[Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2 * buffer.length))];
+        }
+        if (!cursor.copyPayload(buffer)) {
+            throw log.corrupt(nextPosition, cursor.problem());
+        }
+        position = nextPosition;
+        length = size;
+        nextPosition = cursor.next();
+    }
+
+    /** Position of the current record. */
+    public long position() {
+        checkCurrent();
+        return position;
+    }
+
+    /** Payload length of the current record. */
+    public int length() {
+        checkCurrent();
+        return length;
+    }
+
+    /** Read-only view of the current payload, valid until the next {@link #next()}. */
+    public ByteBuffer payload() {
+        checkCurrent();
+        return ByteBuffer.wrap(buffer, 0, length).asReadOnlyBuffer();
+    }
+
+    /** A copy of the current payload. */
+    public byte[] bytes() {
+        checkCurrent();
+        return Arrays.copyOf(buffer, length);
+    }
+
+    /** Position the next call to {@link #next()} looks at. */
+    public long nextPosition() {
+        return nextPosition;
+    }
+
+    private void checkCurrent() {
+        if (closed) {
+            throw new ClosedLogException("reader is closed");
+        }
+        if (position < 0) {
+            throw new IllegalStateException("no current record: call next() first");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

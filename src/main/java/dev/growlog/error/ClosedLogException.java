@@ -1,0 +1,10 @@
+package dev.growlog.error;
+
+/** The log, or the reader, was used after it was closed. */
+public class ClosedLogException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    public ClosedLogException(String message) {
+        super(message);
+    }
+}

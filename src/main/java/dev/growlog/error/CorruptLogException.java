@@ -1,0 +1,24 @@
+package dev.growlog.error;
+
+import java.nio.file.Path;
+
+/**
+ * A record or header failed validation. The message names the file, the position and what was
+ * expected against what was found; the damaged bytes are never returned as data.
+ */
+public class CorruptLogException extends GrowLogException {
+    private static final long serialVersionUID = 1L;
+
+    /** File position of the damaged record or header field, in bytes. */
+    private final long position;
+
+    public CorruptLogException(Path file, long position, String reason) {
+        super(file, "corrupt log " + file + " at position " + position + ": " + reason);
+        this.position = position;
+    }
+
+    /** File position of the damaged record or header field, in bytes. */
+    public long position() {
+        return position;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.growlog.error;
+
+import java.nio.file.Path;
+
+/** Another writer, in this process or another, has the log open for writing. */
+public class LogLockedException extends GrowLogException {
+    private static final long serialVersionUID = 1L;
+
+    public LogLockedException(Path file) {
+        super(file, "log " + file + " is locked by another writer (open it read-only to follow it)");
+    }
+}

@@ -1,0 +1,12 @@
+package dev.growlog.error;
+
+import java.nio.file.Path;
+
+/** The file is not a growlog file, or was written by a newer format version. */
+public class UnsupportedFormatException extends GrowLogException {
+    private static final long serialVersionUID = 1L;
+
+    public UnsupportedFormatException(Path file, String message) {
+        super(file, message);
+    }
+}

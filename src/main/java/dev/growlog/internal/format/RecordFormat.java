@@ -1,0 +1,127 @@
+package dev.growlog.internal.format;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The record layout. Every record starts at a file position that is a multiple of 8 and never
+ * straddles a segment boundary.
+ *
+ * <pre>
+ *   0               4               8
+ *   +---------------+---------------+-------------------------------+------------+
+ *   |  commit word  |    CRC32C     |    payload (length bytes)     |  zero pad  |
+ *   +---------------+---------------+-------------------------------+------------+
+ *                                                         record size = 8 + align8(length)
+ *
+ *   all integers little-endian
+ *   commit word   bits 31..30: type   01 = data, 10 = padding (00 and 11 are invalid)
+ *                 bits 29..0 : payload length in bytes (0 allowed for data)
+ *                 the whole word 0: nothing written here yet, the end of the log
+ *   CRC32C        over position (8 bytes) | commit word (4 bytes) | payload
+ *   padding       fills the rest of a segment when the next record does not fit in it;
+ *                 its length reaches the segment end exactly; its CRC covers no payload
+ * </pre>
+ *
+ * The writer stores payload and CRC first and the commit word last, with release semantics;
+ * readers load the commit word with acquire semantics, so a non-zero word means a complete
+ * record.
+ */
+public final class RecordFormat {
+    /** Bytes before the payload: commit word and CRC32C. */
+    public static final int HEADER_SIZE = 8;
+    /** Every record starts at a multiple of this. */
+    public static final int ALIGNMENT = 8;
+    /** Largest length a commit word can carry. */
+    public static final int MAX_LENGTH = (1 << 30) - 1;
+
+    public static final int CRC_OFFSET = 4;
+
+    private static final int TYPE_MASK = 0xC000_0000;
+    private static final int TYPE_DATA = 0x4000_0000;
+    private static final int TYPE_PADDING = 0x8000_0000;
+    private static final int LENGTH_MASK = 0x3FFF_FFFF;
+
+    private RecordFormat() {
+    }
+
+    public static int dataWord(int length) {
+        return TYPE_DATA | length;
+    }
+
+    public static int paddingWord(int length) {
+        return TYPE_PADDING | length;
+    }
+
+    public static boolean isData(int word) {
+        return (word & TYPE_MASK) == TYPE_DATA;
+    }
+
+    public static boolean isPadding(int word) {
+        return (word & TYPE_MASK) == TYPE_PADDING;
+    }
+
+    public static int length(int word) {
+        return word & LENGTH_MASK;
+    }
+
+    /** Bytes a record with this payload length occupies, header and alignment included. */
+    public static long recordSize(long length) {
+        return HEADER_SIZE + align(length);
+    }
+
+    public static long align(long value) {
+        return (value + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    /**
+     * Checks a commit word read at {@code position}: returns null when its type and length are
+     * plausible for a record that must end by {@code segmentEnd}, else the reason it is not.
+     */
+    public static String checkWord(int word, long position, long segmentEnd) {
+        long room = segmentEnd - position - HEADER_SIZE;
+        if (isData(word)) {
+            return length(word) <= room ? null
+                    : "record length " + length(word) + " runs past the segment end (room=" + room + ")";
+        }
+        if (isPadding(word)) {
+            return length(word) == room ? null
+                    : "padding length " + length(word) + " does not reach the segment end (expected=" + room + ")";
+        }
+        return "invalid record type in commit word 0x" + Integer.toHexString(word);
+    }
+
+    private static void startChecksum(CRC32C crc, byte[] scratch12, long position, int word) {
+        crc.reset();
+        for (int i = 0; i < 8; i++) {
+            scratch12[i] = (byte) (position >>> (8 * i));
+        }
+        for (int i = 0; i < 4; i++) {
+            scratch12[8 + i] = (byte) (word >>> (8 * i));
+        }
+        crc.update(scratch12, 0, 12);
+    }
+
+    /** The checksum of a record without payload bytes (padding). */
+    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word) {
+        startChecksum(crc, scratch12, position, word);
+        return (int) crc.getValue();
+    }
+
+    /** The checksum of a record whose payload is in an array. */
+    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word, byte[] payload, int offset,
+                               int length) {
+        startChecksum(crc, scratch12, position, word);
+        crc.update(payload, offset, length);
+        return (int) crc.getValue();
+    }
+
+    /** The checksum of a record whose payload is between the buffer's position and limit. */
+    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word, ByteBuffer payload) {
+        startChecksum(crc, scratch12, position, word);
+        int start = payload.position();
+        crc.update(payload);
+        payload.position(start);
+        return (int) crc.getValue();
+    }
+}

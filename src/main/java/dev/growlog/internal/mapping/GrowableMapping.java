@@ -1,0 +1,292 @@
+package dev.growlog.internal.mapping;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.growlog.error.ClosedLogException;
+import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.nativeio.Syscalls;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One shared mapping of a whole file that grows with the file, read and written through
+ * segment views.
+ *
+ * <h2>Growth</h2>
+ * The mapping is followed by reserved address space (no access, no memory): the headroom. To
+ * grow, the piece of headroom that is needed is handed back and the mapping is extended with
+ * {@code mremap} without permission to move. That leaves every existing address valid, so
+ * growth in place does not wait for anyone. When the headroom is used up, or the kernel refuses
+ * (something else took the addresses), the mapping moves.
+ *
+ * <h2>Moves and leases</h2>
+ * Every access to mapped memory by a reader happens inside a lease ({@link #acquire()} /
+ * {@link #release()}). A move takes the barrier exclusively: new leases wait, the leases on the
+ * old generation drain, the mapping moves, the generation goes up and the view cache is
+ * emptied. So no thread can touch the old addresses after they are gone: reading a moved
+ * mapping would kill the JVM with SIGSEGV. The thread that grows the mapping (the writer, or the
+ * reader that follows a writer in another process) must not hold a lease while it grows.
+ *
+ * <h2>Views</h2>
+ * A segment view is a direct {@code ByteBuffer} over one segment, or over the mapped part of the
+ * last segment: it never reaches past the mapped length. Views are cached by segment index in a
+ * Caffeine cache that a move empties; callers keep their current view and come back only when
+ * they cross a segment or the generation changes. Views are shared between threads: use
+ * absolute gets and puts only.
+ *
+ * <p>NOTE: callers serialise {@link #growTo(long)} and {@link #close()} among themselves (the
+ * writer's lock, or a reader process's follow lock).
+ */
+public final class GrowableMapping {
+    private final Syscalls sys;
+    private final Path file;
+    private final int fd;
+    private final boolean writable;
+    /** Address space reserved after the mapping at each (re)mapping, in bytes; may be 0. */
+    private final long headroom;
+    /** log2 of the segment size. */
+    private final int segmentShift;
+
+    /** Start address of the mapping; changes only under the exclusive barrier. */
+    private volatile long base;
+    /** Mapped bytes from the start of the file; grows only. */
+    private volatile long mappedLength;
+    /** Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal. */
+    private long reservedStart;
+    private long reservedEnd;
+    /** Goes up by one at every move; views from an older generation must not be used. */
+    private volatile long generation;
+    private volatile boolean closed;
+
+    private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
+    private final Cache<Long, ByteBuffer> views;
+
+    private final LongAdder leases = new LongAdder();
+    private long growths;
+    private long inPlaceGrowths;
+    private long moves;
+    /** Longest and total time a move waited for leases to drain, in nanoseconds. */
+    private long maxMoveWaitNanos;
+    private long totalMoveWaitNanos;
+
+    private GrowableMapping(Syscalls sys, Path file, int fd, boolean writable, long headroom, int segmentSize) {
+        this.sys = sys;
+        this.file = file;
+        this.fd = fd;
+        this.writable = writable;
+        this.headroom = headroom;
+        this.segmentShift = Integer.numberOfTrailingZeros(segmentSize);
+        this.views = Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).recordStats().build();
+    }
+
+    /** Maps the first {@code length} bytes of the file, followed by {@code headroom} reserved bytes. */
+    public static GrowableMapping map(Syscalls sys, Path file, int fd, long length, boolean writable,
+                                      long headroom, int segmentSize) throws NativeCallException {
+        GrowableMapping m = new GrowableMapping(sys, file, fd, writable, headroom, segmentSize);
+        long address = sys.reserve(length + headroom);
+        try {
+            sys.mapFileAt(file, fd, address, length, writable);
+        } catch (NativeCallException e) {
+            unmapQuietly(sys, address, length + headroom, e);
+            throw e;
+        }
+        m.base = address;
+        m.mappedLength = length;
+        m.reservedStart = address + length;
+        m.reservedEnd = address + length + headroom;
+        return m;
+    }
+
+    /** Starts a lease: until {@link #release()}, the mapping does not move or go away. */
+    public void acquire() {
+        barrier.readLock().lock();
+        if (closed) {
+            barrier.readLock().unlock();
+            throw new ClosedLogException("log " + file + " is closed");
+        }
+        leases.increment();
+    }
+
+    public void release() {
+        barrier.readLock().unlock();
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    public long mappedLength() {
+        return mappedLength;
+    }
+
+    public int segmentSize() {
+        return 1 << segmentShift;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * The view of segment {@code index}, little-endian, covering the whole segment or its mapped
+     * part. Call inside a lease, or from the thread that grows the mapping.
+     */
+    public ByteBuffer segment(long index) {
+        long start = index << segmentShift;
+        long length = Math.min(1L << segmentShift, mappedLength - start);
+        if (length <= 0) {
+            throw new IllegalStateException("segment " + index + " is not mapped (mapped=" + mappedLength + ")");
+        }
+        ByteBuffer view = views.getIfPresent(index);
+        if (view == null || view.capacity() < length) {
+            view = sys.view(base + start, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+            views.put(index, view);
+        }
+        return view;
+    }
+
+    /**
+     * Grows the mapping to {@code newLength} bytes (the file must already be that long): in
+     * place when possible, else by a move behind the barrier. Must not be called inside a lease.
+     */
+    public void growTo(long newLength) throws NativeCallException {
+        checkOpen();
+        long oldLength = mappedLength;
+        if (newLength <= oldLength) {
+            return;
+        }
+        growths++;
+        long end = base + oldLength;
+        long newEnd = base + newLength;
+        if (reservedStart == end && reservedEnd >= newEnd) {
+            // Hand back the headroom the mapping needs, then grow into it.
+            sys.unmap(file, end, newLength - oldLength);
+            reservedStart = newEnd;
+            if (sys.remapInPlace(file, base, oldLength, newLength)) {
+                grown(newLength);
+                return;
+            }
+        } else if (reservedStart == reservedEnd && sys.remapInPlace(file, base, oldLength, newLength)) {
+            grown(newLength);
+            return;
+        }
+        move(newLength);
+    }
+
+    private void grown(long newLength) {
+        mappedLength = newLength;
+        if (reservedStart < base + newLength) {
+            reservedStart = base + newLength;
+        }
+        inPlaceGrowths++;
+    }
+
+    private void move(long newLength) throws NativeCallException {
+        long waitStart = System.nanoTime();
+        barrier.writeLock().lock();
+        try {
+            long waited = System.nanoTime() - waitStart;
+            maxMoveWaitNanos = Math.max(maxMoveWaitNanos, waited);
+            totalMoveWaitNanos += waited;
+            long oldBase = base;
+            long oldReservedStart = reservedStart;
+            long oldReservedEnd = reservedEnd;
+            long newBase;
+            if (headroom > 0) {
+                newBase = sys.reserve(newLength + headroom);
+                try {
+                    sys.remapTo(file, oldBase, mappedLength, newLength, newBase);
+                } catch (NativeCallException e) {
+                    unmapQuietly(sys, newBase, newLength + headroom, e);
+                    throw e;
+                }
+            } else {
+                newBase = sys.remapAnywhere(file, oldBase, mappedLength, newLength);
+            }
+            base = newBase;
+            mappedLength = newLength;
+            reservedStart = newBase + newLength;
+            reservedEnd = newBase + newLength + headroom;
+            if (newBase == oldBase) {
+                inPlaceGrowths++;
+            } else {
+                generation++;
+                moves++;
+                views.invalidateAll();
+            }
+            sys.unmap(file, oldReservedStart, oldReservedEnd - oldReservedStart);
+        } finally {
+            barrier.writeLock().unlock();
+        }
+    }
+
+    /** Writes the dirty pages of {@code [from, to)} to disk and waits. */
+    public void sync(long from, long to) throws NativeCallException {
+        checkOpen();
+        long page = sys.pageSize();
+        long start = from & -page;
+        long end = Math.min(to, mappedLength);
+        if (end > start) {
+            sys.msync(file, base + start, end - start);
+        }
+    }
+
+    /**
+     * Waits for every lease to end, then unmaps everything. Later leases fail with a
+     * {@link ClosedLogException}. Idempotent.
+     */
+    public void close() throws NativeCallException {
+        barrier.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            views.invalidateAll();
+            long mapped = mappedLength;
+            sys.unmap(file, base, mapped);
+            sys.unmap(file, reservedStart, reservedEnd - reservedStart);
+        } finally {
+            barrier.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ClosedLogException("log " + file + " is closed");
+        }
+    }
+
+    private static void unmapQuietly(Syscalls sys, long address, long length, Exception primary) {
+        try {
+            sys.unmap(null, address, length);
+        } catch (NativeCallException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    public boolean writable() {
+        return writable;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    /** Counters for stats; read under the caller's growth lock for a consistent picture. */
+    public Counters counters() {
+        var cache = views.stats();
+        return new Counters(growths, inPlaceGrowths, moves, generation, leases.sum(), maxMoveWaitNanos,
+                totalMoveWaitNanos, cache.hitCount(), cache.missCount(), headroom);
+    }
+
+    /** A snapshot of the mapping's counters. */
+    public record Counters(long growths, long inPlaceGrowths, long moves, long generation, long leases,
+                           long maxMoveWaitNanos, long totalMoveWaitNanos, long viewHits, long viewMisses,
+                           long headroom) {
+    }
+}

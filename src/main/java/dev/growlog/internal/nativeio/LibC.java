@@ -1,0 +1,54 @@
+package dev.growlog.internal.nativeio;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Variadic;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc functions growlog calls, bound through jnr-ffi. Used only by {@link LibcSyscalls},
+ * which checks every result where the call is made. Public only because jnr-ffi generates
+ * its implementation in another class loader.
+ *
+ * <p>Addresses are {@code long} except the first parameter of {@code mmap}: declared as six
+ * primitives, jnr-ffi's x86-64 stub corrupted the sixth argument (the offset).
+ */
+@SaveError
+public interface LibC {
+    @Variadic(fixedCount = 2)
+    int open(String path, int flags, int mode);
+
+    int close(int fd);
+
+    @off_t long lseek(int fd, @off_t long offset, int whence);
+
+    int ftruncate(int fd, @off_t long length);
+
+    int fallocate(int fd, int mode, @off_t long offset, @off_t long length);
+
+    /** Returns the error number instead of setting errno. */
+    int posix_fallocate(int fd, @off_t long offset, @off_t long length);
+
+    long mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
+
+    @Variadic(fixedCount = 4)
+    long mremap(long oldAddress, @size_t long oldSize, @size_t long newSize, int flags, long newAddress);
+
+    int munmap(long address, @size_t long length);
+
+    int msync(long address, @size_t long length, int flags);
+
+    int madvise(long address, @size_t long length, int advice);
+
+    int flock(int fd, int operation);
+
+    int fdatasync(int fd);
+
+    @ssize_t long pwrite(int fd, Pointer buffer, @size_t long count, @off_t long offset);
+
+    int getpagesize();
+
+    String strerror(int errnum);
+}

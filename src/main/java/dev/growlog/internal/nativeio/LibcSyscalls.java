@@ -1,0 +1,289 @@
+package dev.growlog.internal.nativeio;
+
+import com.kenai.jffi.MemoryIO;
+import dev.growlog.error.NativeCallException;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/** {@link Syscalls} over libc. Each method checks its call's result where the call is made. */
+final class LibcSyscalls implements Syscalls {
+    static final LibcSyscalls INSTANCE = new LibcSyscalls();
+
+    private static final int O_RDONLY = 0;
+    private static final int O_RDWR = 2;
+    private static final int O_CREAT = 0100;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int SEEK_END = 2;
+    private static final int PROT_NONE = 0;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 0x01;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_NORESERVE = 0x4000;
+    private static final int MAP_FIXED_NOREPLACE = 0x100000;
+    private static final int MREMAP_MAYMOVE = 1;
+    private static final int MREMAP_FIXED = 2;
+    private static final int MS_SYNC = 4;
+    private static final int MADV_POPULATE_WRITE = 23;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    private static final int FALLOC_FL_ZERO_RANGE = 0x10;
+    private static final long MAP_FAILED = -1L;
+
+    private static final String MAP_ADVICE = "check free memory and vm.max_map_count";
+    private static final String SPACE_ADVICE = "check free disk space";
+
+    private final LibC libc;
+    private final Runtime runtime;
+    private final MemoryIO memory = MemoryIO.getInstance();
+    private final int pageSize;
+
+    private LibcSyscalls() {
+        this.libc = LibraryLoader.create(LibC.class).load("c");
+        this.runtime = Runtime.getRuntime(libc);
+        this.pageSize = libc.getpagesize();
+    }
+
+    @Override
+    public int pageSize() {
+        return pageSize;
+    }
+
+    @Override
+    public int open(Path file, boolean writable, boolean create) throws NativeCallException {
+        int flags = (writable ? O_RDWR : O_RDONLY) | (create ? O_CREAT : 0) | O_CLOEXEC;
+        int fd = libc.open(file.toString(), flags, 0644);
+        if (fd < 0) {
+            throw failure(file, "open", "path=" + file + ", flags=0" + Integer.toOctalString(flags), null);
+        }
+        return fd;
+    }
+
+    @Override
+    public void close(Path file, int fd) throws NativeCallException {
+        if (libc.close(fd) != 0) {
+            throw failure(file, "close", "fd=" + fd, null);
+        }
+    }
+
+    @Override
+    public long size(Path file, int fd) throws NativeCallException {
+        long size = libc.lseek(fd, 0, SEEK_END);
+        if (size < 0) {
+            throw failure(file, "lseek", "fd=" + fd + ", offset=0, whence=SEEK_END", null);
+        }
+        return size;
+    }
+
+    @Override
+    public void truncate(Path file, int fd, long length) throws NativeCallException {
+        if (libc.ftruncate(fd, length) != 0) {
+            throw failure(file, "ftruncate", "fd=" + fd + ", length=" + length, SPACE_ADVICE);
+        }
+    }
+
+    @Override
+    public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
+        if (libc.fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length) == 0) {
+            return;
+        }
+        int errno = lastError();
+        String args = "fd=" + fd + ", mode=FALLOC_FL_KEEP_SIZE, offset=" + offset + ", length=" + length;
+        if (errno != Errno.EOPNOTSUPP && errno != Errno.ENOSYS) {
+            throw failure(file, "fallocate", errno, args, SPACE_ADVICE);
+        }
+        int error = libc.posix_fallocate(fd, offset, length);
+        if (error != 0) {
+            throw failure(file, "posix_fallocate", error, "fd=" + fd + ", offset=" + offset + ", length=" + length,
+                    SPACE_ADVICE);
+        }
+    }
+
+    @Override
+    public void zeroRange(Path file, int fd, long offset, long length) throws NativeCallException {
+        if (length <= 0 || libc.fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, offset, length) == 0) {
+            return;
+        }
+        int errno = lastError();
+        if (errno != Errno.EOPNOTSUPP && errno != Errno.ENOSYS) {
+            throw failure(file, "fallocate", errno,
+                    "fd=" + fd + ", mode=FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE, offset=" + offset + ", length=" + length, SPACE_ADVICE);
+        }
+        // File systems without ZERO_RANGE (tmpfs): free the blocks, then reserve them again.
+        if (libc.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) == 0) {
+            allocate(file, fd, offset, length);
+            return;
+        }
+        errno = lastError();
+        if (errno != Errno.EOPNOTSUPP && errno != Errno.ENOSYS) {
+            throw failure(file, "fallocate", errno,
+                    "fd=" + fd + ", mode=FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE, offset=" + offset
+                            + ", length=" + length, null);
+        }
+        writeZeros(file, fd, offset, length);
+    }
+
+    private void writeZeros(Path file, int fd, long offset, long length) throws NativeCallException {
+        int chunk = (int) Math.min(length, 1 << 20);
+        Pointer zeros = runtime.getMemoryManager().allocateDirect(chunk, true);
+        for (long done = 0; done < length; ) {
+            long count = Math.min(chunk, length - done);
+            long written = libc.pwrite(fd, zeros, count, offset + done);
+            if (written < 0) {
+                throw failure(file, "pwrite", "fd=" + fd + ", count=" + count + ", offset=" + (offset + done),
+                        SPACE_ADVICE);
+            }
+            done += written;
+        }
+    }
+
+    @Override
+    public long reserve(long length) throws NativeCallException {
+        long address = libc.mmap(null, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (address == MAP_FAILED) {
+            throw failure(null, "mmap", "addr=NULL, length=" + length
+                    + ", prot=PROT_NONE, flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE", MAP_ADVICE);
+        }
+        return address;
+    }
+
+    @Override
+    public boolean reserveAt(long address, long length) throws NativeCallException {
+        int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE;
+        long result = libc.mmap(pointer(address), length, PROT_NONE, flags, -1, 0);
+        if (result == address) {
+            return true;
+        }
+        if (result != MAP_FAILED) {
+            // Kernels before 4.17 treat the flag as a hint and may place the mapping elsewhere.
+            unmap(null, result, length);
+            return false;
+        }
+        int errno = lastError();
+        if (errno == Errno.EEXIST || errno == Errno.ENOMEM) {
+            return false;
+        }
+        throw failure(null, "mmap", errno, "addr=0x" + Long.toHexString(address) + ", length=" + length
+                + ", prot=PROT_NONE, flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED_NOREPLACE", MAP_ADVICE);
+    }
+
+    @Override
+    public void mapFileAt(Path file, int fd, long address, long length, boolean writable) throws NativeCallException {
+        int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+        long result = libc.mmap(pointer(address), length, prot, MAP_SHARED | MAP_FIXED, fd, 0);
+        if (result != address) {
+            throw failure(file, "mmap", "addr=0x" + Long.toHexString(address) + ", length=" + length + ", prot="
+                    + (writable ? "PROT_READ|PROT_WRITE" : "PROT_READ") + ", flags=MAP_SHARED|MAP_FIXED, fd=" + fd
+                    + ", offset=0", MAP_ADVICE);
+        }
+    }
+
+    @Override
+    public boolean remapInPlace(Path file, long address, long oldLength, long newLength) throws NativeCallException {
+        long result = libc.mremap(address, oldLength, newLength, 0, 0);
+        if (result == address) {
+            return true;
+        }
+        int errno = lastError();
+        if (result == MAP_FAILED && errno == Errno.ENOMEM) {
+            return false;
+        }
+        throw failure(file, "mremap", errno, remapArgs(address, oldLength, newLength, "0"), MAP_ADVICE);
+    }
+
+    @Override
+    public void remapTo(Path file, long address, long oldLength, long newLength, long target)
+            throws NativeCallException {
+        long result = libc.mremap(address, oldLength, newLength, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+        if (result != target) {
+            throw failure(file, "mremap", remapArgs(address, oldLength, newLength, "MREMAP_MAYMOVE|MREMAP_FIXED")
+                    + ", new_address=0x" + Long.toHexString(target), MAP_ADVICE);
+        }
+    }
+
+    @Override
+    public long remapAnywhere(Path file, long address, long oldLength, long newLength) throws NativeCallException {
+        long result = libc.mremap(address, oldLength, newLength, MREMAP_MAYMOVE, 0);
+        if (result == MAP_FAILED) {
+            throw failure(file, "mremap", remapArgs(address, oldLength, newLength, "MREMAP_MAYMOVE"), MAP_ADVICE);
+        }
+        return result;
+    }
+
+    private static String remapArgs(long address, long oldLength, long newLength, String flags) {
+        return "old_address=0x" + Long.toHexString(address) + ", old_size=" + oldLength + ", new_size=" + newLength
+                + ", flags=" + flags;
+    }
+
+    @Override
+    public void unmap(Path file, long address, long length) throws NativeCallException {
+        if (length > 0 && libc.munmap(address, length) != 0) {
+            throw failure(file, "munmap", "addr=0x" + Long.toHexString(address) + ", length=" + length, null);
+        }
+    }
+
+    @Override
+    public void msync(Path file, long address, long length) throws NativeCallException {
+        if (libc.msync(address, length, MS_SYNC) != 0) {
+            throw failure(file, "msync", "addr=0x" + Long.toHexString(address) + ", length=" + length
+                    + ", flags=MS_SYNC", null);
+        }
+    }
+
+    @Override
+    public void fdatasync(Path file, int fd) throws NativeCallException {
+        if (libc.fdatasync(fd) != 0) {
+            throw failure(file, "fdatasync", "fd=" + fd, null);
+        }
+    }
+
+    @Override
+    public void populateWrite(Path file, long address, long length) throws NativeCallException {
+        if (libc.madvise(address, length, MADV_POPULATE_WRITE) != 0) {
+            throw failure(file, "madvise", "addr=0x" + Long.toHexString(address) + ", length=" + length
+                    + ", advice=MADV_POPULATE_WRITE", SPACE_ADVICE);
+        }
+    }
+
+    @Override
+    public boolean tryLockExclusive(Path file, int fd) throws NativeCallException {
+        if (libc.flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            return true;
+        }
+        int errno = lastError();
+        if (errno == Errno.EAGAIN) {
+            return false;
+        }
+        throw failure(file, "flock", errno, "fd=" + fd + ", operation=LOCK_EX|LOCK_NB", null);
+    }
+
+    @Override
+    public ByteBuffer view(long address, int length) {
+        return memory.newDirectByteBuffer(address, length);
+    }
+
+    private Pointer pointer(long address) {
+        return Pointer.wrap(runtime, address);
+    }
+
+    private int lastError() {
+        return runtime.getLastError();
+    }
+
+    private NativeCallException failure(Path file, String call, String args, String advice) {
+        return failure(file, call, lastError(), args, advice);
+    }
+
+    private NativeCallException failure(Path file, String call, int errno, String args, String advice) {
+        String advise = Errno.isNoSpace(errno) ? SPACE_ADVICE : advice;
+        return new NativeCallException(file, call, errno, Errno.name(errno), libc.strerror(errno), args, advise);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.growlog.internal.nativeio;
+
+import dev.growlog.error.NativeCallException;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * The operating-system calls growlog makes, with Java types in and checked results out. Every
+ * method either succeeds or throws a {@link NativeCallException} naming the call, the errno,
+ * the arguments and the file; nothing is only logged.
+ *
+ * <p>The interface is the seam for fault injection: tests wrap {@link #libc()} to fail the Nth
+ * {@code fallocate}, {@code mremap} or {@code msync}.
+ */
+public interface Syscalls {
+
+    /** The real implementation, bound to libc through jnr-ffi. */
+    static Syscalls libc() {
+        return LibcSyscalls.INSTANCE;
+    }
+
+    /** Size of a virtual-memory page in bytes. */
+    int pageSize();
+
+    /** Opens the file read-write (creating it when {@code create}) or read-only; returns the fd. */
+    int open(Path file, boolean writable, boolean create) throws NativeCallException;
+
+    void close(Path file, int fd) throws NativeCallException;
+
+    /** Current size of the file in bytes. */
+    long size(Path file, int fd) throws NativeCallException;
+
+    void truncate(Path file, int fd, long length) throws NativeCallException;
+
+    /**
+     * Reserves disk blocks for {@code [offset, offset + length)} without changing the file size
+     * ({@code fallocate} with {@code FALLOC_FL_KEEP_SIZE}). Where the file system lacks
+     * {@code fallocate}, falls back to {@code posix_fallocate}, which may extend the size.
+     */
+    void allocate(Path file, int fd, long offset, long length) throws NativeCallException;
+
+    /**
+     * Makes {@code [offset, offset + length)} read as zeros, keeping the file size and the blocks
+     * reserved.
+     */
+    void zeroRange(Path file, int fd, long offset, long length) throws NativeCallException;
+
+    /** Reserves address space (no access, no memory, no swap); returns its address. */
+    long reserve(long length) throws NativeCallException;
+
+    /**
+     * Tries to reserve address space exactly at {@code address}; returns false when something
+     * else is mapped there.
+     */
+    boolean reserveAt(long address, long length) throws NativeCallException;
+
+    /** Maps {@code length} bytes of the file shared, replacing the reservation at {@code address}. */
+    void mapFileAt(Path file, int fd, long address, long length, boolean writable) throws NativeCallException;
+
+    /**
+     * Grows the mapping at {@code address} without moving it; returns false when the address
+     * space after it is taken.
+     */
+    boolean remapInPlace(Path file, long address, long oldLength, long newLength) throws NativeCallException;
+
+    /** Moves the mapping to {@code target} (which replaces what is mapped there), growing it. */
+    void remapTo(Path file, long address, long oldLength, long newLength, long target) throws NativeCallException;
+
+    /** Moves or grows the mapping wherever the kernel chooses; returns the new address. */
+    long remapAnywhere(Path file, long address, long oldLength, long newLength) throws NativeCallException;
+
+    void unmap(Path file, long address, long length) throws NativeCallException;
+
+    /** Writes the dirty pages of the range to disk and waits ({@code MS_SYNC}). */
+    void msync(Path file, long address, long length) throws NativeCallException;
+
+    /** Flushes file data to disk. */
+    void fdatasync(Path file, int fd) throws NativeCallException;
+
+    /** Asks the kernel to fault in the range for writing ({@code MADV_POPULATE_WRITE}). */
+    void populateWrite(Path file, long address, long length) throws NativeCallException;
+
+    /**
+     * Takes the exclusive writer lock ({@code flock(LOCK_EX | LOCK_NB)}) on the open file
+     * description; returns false when another one holds it.
+     */
+    boolean tryLockExclusive(Path file, int fd) throws NativeCallException;
+
+    /** A direct buffer over {@code length} bytes at {@code address}; no copy, no ownership. */
+    ByteBuffer view(long address, int length);
+}

@@ -1,0 +1,128 @@
+package dev.growlog.internal.recovery;
+
+import dev.growlog.internal.format.RecordFormat;
+import dev.growlog.internal.mapping.GrowableMapping;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and validates one record at a time over a mapping. Each reader owns one cursor; it
+ * keeps the current segment view and asks the mapping again only when the segment or the
+ * generation changes. Every method must be called inside a lease (or by the thread that grows
+ * the mapping).
+ */
+public final class RecordCursor {
+    /** What {@link #inspect(long)} found. */
+    public enum Status {
+        /** A data record whose commit word is plausible; check its payload with {@link #copyPayload}. */
+        RECORD,
+        /** Padding to the end of a segment; continue at {@link #next()}. */
+        PADDING,
+        /** A zero commit word: nothing written here yet. */
+        END,
+        /** The record, or its header, lies past the mapped length. */
+        NOT_MAPPED,
+        /** The commit word is not a valid record; see {@link #problem()}. */
+        INVALID
+    }
+
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final GrowableMapping mapping;
+    private final int segmentShift;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[12];
+
+    /** The current segment view, its index and the generation it belongs to. */
+    private ByteBuffer view;
+    private long viewSegment = -1;
+    private long viewGeneration = -1;
+
+    /** The last inspected record: position, offset in the view, commit word, next position. */
+    private long position;
+    private int offset;
+    private int word;
+    private long next;
+    private String problem;
+
+    public RecordCursor(GrowableMapping mapping) {
+        this.mapping = mapping;
+        this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
+    }
+
+    /** Looks at the record that starts at {@code position}. */
+    public Status inspect(long position) {
+        this.position = position;
+        long mapped = mapping.mappedLength();
+        if (position + RecordFormat.HEADER_SIZE > mapped) {
+            return Status.NOT_MAPPED;
+        }
+        long segment = position >>> segmentShift;
+        if (segment != viewSegment || mapping.generation() != viewGeneration
+                || view.capacity() < Math.min(mapped - (segment << segmentShift), 1L << segmentShift)) {
+            viewGeneration = mapping.generation();
+            view = mapping.segment(segment);
+            viewSegment = segment;
+        }
+        long segmentStart = segment << segmentShift;
+        long segmentEnd = segmentStart + (1L << segmentShift);
+        offset = (int) (position - segmentStart);
+        // Acquire: pairs with the writer's release store, also across processes.
+        word = (int) INTS.getAcquire(view, offset);
+        if (word == 0) {
+            return Status.END;
+        }
+        problem = RecordFormat.checkWord(word, position, segmentEnd);
+        if (problem != null) {
+            return Status.INVALID;
+        }
+        if (RecordFormat.isPadding(word)) {
+            next = segmentEnd;
+            return checksumMatches(RecordFormat.checksum(crc, scratch, position, word)) ? Status.PADDING : Status.INVALID;
+        }
+        next = position + RecordFormat.recordSize(RecordFormat.length(word));
+        return position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapped
+                ? Status.NOT_MAPPED : Status.RECORD;
+    }
+
+    /** Payload length of the inspected record. */
+    public int length() {
+        return RecordFormat.length(word);
+    }
+
+    /** Position of the record after the inspected one. */
+    public long next() {
+        return next;
+    }
+
+    public long position() {
+        return position;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    /**
+     * Copies the inspected record's payload into {@code target} (at least {@link #length()}
+     * long) and checks its CRC32C; false, with {@link #problem()} set, when it does not match.
+     */
+    public boolean copyPayload(byte[] target) {
+        int length = length();
+        view.get(offset + RecordFormat.HEADER_SIZE, target, 0, length);
+        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, target, 0, length));
+    }
+
+    private boolean checksumMatches(int actual) {
+        int expected = view.getInt(offset + RecordFormat.CRC_OFFSET);
+        if (actual != expected) {
+            problem = "checksum actual=0x" + Integer.toHexString(actual) + " expected=0x" + Integer.toHexString(expected);
+            return false;
+        }
+        return true;
+    }
+}
