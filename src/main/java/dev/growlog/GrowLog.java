@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,6 +52,8 @@ public final class GrowLog implements AutoCloseable {
     private final RecoveryReport recovery;
     /** Serialises appends, growth, syncs, following and close. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** Wakes tailers in this process after each append and at close. */
+    private final Signal appended = new Signal();
     private volatile boolean closed;
 
     /** Read-only logs: the end, records and payload bytes found so far; guarded by {@link #lock}. */
@@ -103,12 +106,15 @@ public final class GrowLog implements AutoCloseable {
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
         checkLength(length);
+        long position;
         lock.lock();
         try {
-            return writer().append(payload, offset, length);
+            position = writer().append(payload, offset, length);
         } finally {
             lock.unlock();
         }
+        appended.signalAll();
+        return position;
     }
 
     /**
@@ -117,12 +123,15 @@ public final class GrowLog implements AutoCloseable {
      */
     public long append(ByteBuffer payload) throws IOException {
         checkLength(payload.remaining());
+        long position;
         lock.lock();
         try {
-            return writer().append(payload);
+            position = writer().append(payload);
         } finally {
             lock.unlock();
         }
+        appended.signalAll();
+        return position;
     }
 
     /**
@@ -141,6 +150,38 @@ public final class GrowLog implements AutoCloseable {
 
     /** Returns a copy of the payload of the record at {@code position}. */
     public byte[] read(long position) throws IOException {
+        return atRecord(position, cursor -> {
+            byte[] payload = new byte[cursor.length()];
+            if (!cursor.copyPayload(payload, 0)) {
+                throw corrupt(position, cursor.problem());
+            }
+            return payload;
+        });
+    }
+
+    /**
+     * Hands the record at {@code position} to {@code handler} without copying it; the view is
+     * valid only during the call (see {@link RecordHandler}).
+     */
+    public void read(long position, RecordHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        atRecord(position, cursor -> {
+            if (!cursor.verifyInPlace()) {
+                throw corrupt(position, cursor.problem());
+            }
+            long segment = position / mapping.segmentSize();
+            handler.onRecord(position, mapping.exposedSegment(segment).asReadOnlyBuffer()
+                    .slice(cursor.payloadOffset(), cursor.length()));
+            return null;
+        });
+    }
+
+    private interface CursorAction<T> {
+        T apply(RecordCursor cursor) throws IOException;
+    }
+
+    /** Runs {@code action} inside a lease with a cursor on the record at {@code position}. */
+    private <T> T atRecord(long position, CursorAction<T> action) throws IOException {
         checkPosition(position, false);
         RecordCursor cursor = new RecordCursor(mapping);
         for (boolean followed = false; ; followed = true) {
@@ -148,14 +189,10 @@ public final class GrowLog implements AutoCloseable {
             try {
                 RecordCursor.Status status = cursor.inspect(position);
                 if (status == RecordCursor.Status.RECORD) {
-                    byte[] payload = new byte[cursor.length()];
-                    if (!cursor.copyPayload(payload)) {
-                        throw corrupt(position, cursor.problem());
-                    }
-                    return payload;
+                    return action.apply(cursor);
                 }
                 if (status != RecordCursor.Status.NOT_MAPPED || followed) {
-                    throw new IllegalArgumentException("no record starts at position " + position + " in " + file);
+                    throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
                 }
             } finally {
                 mapping.release();
@@ -164,13 +201,41 @@ public final class GrowLog implements AutoCloseable {
         }
     }
 
+    private IllegalArgumentException notARecord(long position, String why) {
+        return new IllegalArgumentException("no record starts at position " + position + " in " + file + ": " + why);
+    }
+
     /**
      * A reader positioned at {@code position}, which must be the position of a record or the
      * end position. Close it when done (closing is cheap; it holds no lease between calls).
      */
     public LogReader reader(long position) throws IOException {
-        checkPosition(position, true);
+        checkStart(position);
         return new LogReader(this, position);
+    }
+
+    /**
+     * A tailer that follows the log from {@code position} (a record position or the end),
+     * returning records as they are committed, across growth and moves.
+     */
+    public Tailer tailer(long position) throws IOException {
+        checkStart(position);
+        return new Tailer(this, new LogReader(this, position));
+    }
+
+    /** Checks that a record, or the end, is at {@code position}. */
+    private void checkStart(long position) throws IOException {
+        checkPosition(position, true);
+        RecordCursor cursor = new RecordCursor(mapping);
+        mapping.acquire();
+        try {
+            RecordCursor.Status status = cursor.inspect(position);
+            if (status == RecordCursor.Status.INVALID) {
+                throw notARecord(position, cursor.problem());
+            }
+        } finally {
+            mapping.release();
+        }
     }
 
     /** Position of the first record. */
@@ -240,6 +305,7 @@ public final class GrowLog implements AutoCloseable {
                 return;
             }
             closed = true;
+            appended.wakeAll();
             IOException failure = null;
             try {
                 if (appender != null) {
@@ -312,6 +378,31 @@ public final class GrowLog implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} for a record after {@code position}: on the writer's signal in
+     * the writer's process, by parking in a read-only one. Returns early when the log closes.
+     */
+    void awaitAppend(long position, long nanos) throws InterruptedException {
+        if (appender == null) {
+            LockSupport.parkNanos(nanos);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return;
+        }
+        appended.await(() -> closed || appender.end() > position, nanos);
+    }
+
+    /** The checkpoint the header holds now: records before it are durable. */
+    long checkpointInFile() {
+        mapping.acquire();
+        try {
+            return FileHeader.checkpoint(mapping.segment(0));
+        } finally {
+            mapping.release();
         }
     }
 

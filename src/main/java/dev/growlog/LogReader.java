@@ -20,20 +20,32 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
+ * <p>Records are copied out in batches (up to {@value #BATCH_RECORDS} records or
+ * {@value #BATCH_BYTES} bytes) under one lease, each checked against its CRC32C; a damaged
+ * record is reported when the reader reaches it, after every good record before it.
+ * {@link #forEach(RecordHandler)} reads without copying.
+ *
  * <p>NOTE: not thread-safe; use one reader per thread. {@link #payload()} is a read-only view
  * of the reader's own copy, valid until the next call to {@link #next()}; {@link #bytes()} is
- * a fresh copy. No mapped memory is ever handed out.
+ * a fresh copy.
  */
 public final class LogReader implements AutoCloseable {
+    static final int BATCH_RECORDS = 64;
+    static final int BATCH_BYTES = 64 * 1024;
+
     private final GrowLog log;
     private final RecordCursor cursor;
-    /** Where the next record is looked for. */
+    /** Where the record after the batch is looked for. */
     private long nextPosition;
-    /** Position and length of the current record; -1 before the first. */
-    private long position = -1;
-    private int length;
-    /** Copy of the current record's payload, checked against its CRC32C. */
-    private byte[] buffer = new byte[256];
+    /** The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current. */
+    private final long[] positions = new long[BATCH_RECORDS];
+    private final int[] offsets = new int[BATCH_RECORDS];
+    private final int[] lengths = new int[BATCH_RECORDS];
+    private int count;
+    private int index = -1;
+    private byte[] data = new byte[BATCH_BYTES];
+    /** True once a record has been returned: an invalid first record means a bad start position. */
+    private boolean started;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
@@ -48,39 +60,36 @@ public final class LogReader implements AutoCloseable {
      * @throws dev.growlog.error.CorruptLogException when the next record fails validation
      */
     public boolean next() throws IOException {
-        if (closed) {
-            throw new ClosedLogException("reader is closed");
+        checkOpen();
+        if (index + 1 < count) {
+            index++;
+            return true;
         }
+        count = 0;
+        index = -1;
         GrowableMapping mapping = log.mapping();
         for (boolean followed = false; ; followed = true) {
+            RecordCursor.Status status;
             mapping.acquire();
             try {
-                RecordCursor.Status status = cursor.inspect(nextPosition);
-                while (status == RecordCursor.Status.PADDING) {
-                    nextPosition = cursor.next();
-                    status = cursor.inspect(nextPosition);
-                }
-                switch (status) {
-                    case RECORD:
-                        take();
-                        return true;
-                    case END:
-                        return false;
-                    case INVALID:
-                        if (position < 0) {
-                            throw new IllegalArgumentException("no record starts at position " + nextPosition
-                                    + " in " + log.file() + ": " + cursor.problem());
-                        }
-                        throw log.corrupt(nextPosition, cursor.problem());
-                    default:
-                        break; // NOT_MAPPED: follow the file, outside the lease
-                }
+                status = fill();
             } finally {
                 mapping.release();
             }
-            boolean headerMapped = nextPosition + 8 <= mapping.mappedLength();
+            if (count > 0) {
+                index = 0;
+                started = true;
+                return true;
+            }
+            if (status == RecordCursor.Status.END) {
+                return false;
+            }
+            if (status == RecordCursor.Status.INVALID) {
+                throw invalid();
+            }
+            // NOT_MAPPED: follow the file's growth, outside the lease.
             if (followed || !log.followGrowth()) {
-                if (headerMapped) {
+                if (nextPosition + 8 <= mapping.mappedLength()) {
                     throw log.corrupt(nextPosition, "record runs past the end of the file");
                 }
                 return false;
@@ -88,53 +97,177 @@ public final class LogReader implements AutoCloseable {
         }
     }
 
-    private void take() throws IOException {
-        int size = cursor.length();
-        if (buffer.length < size) {
-            buffer = new byte[Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2 * buffer.length))];
+    /** Copies records into the batch until it is full or a non-record is met; returns what stopped it. */
+    private RecordCursor.Status fill() {
+        int used = 0;
+        while (count < BATCH_RECORDS) {
+            RecordCursor.Status status = cursor.inspect(nextPosition);
+            if (status == RecordCursor.Status.PADDING) {
+                nextPosition = cursor.next();
+                continue;
+            }
+            if (status != RecordCursor.Status.RECORD) {
+                return status;
+            }
+            int length = cursor.length();
+            if (count > 0 && used + length > BATCH_BYTES) {
+                return RecordCursor.Status.RECORD;
+            }
+            if (used + length > data.length) {
+                data = Arrays.copyOf(data, used + length);
+            }
+            if (!cursor.copyPayload(data, used)) {
+                return RecordCursor.Status.INVALID;
+            }
+            positions[count] = nextPosition;
+            offsets[count] = used;
+            lengths[count] = length;
+            count++;
+            used += length;
+            nextPosition = cursor.next();
         }
-        if (!cursor.copyPayload(buffer)) {
-            throw log.corrupt(nextPosition, cursor.problem());
+        return RecordCursor.Status.RECORD;
+    }
+
+    private IOException invalid() {
+        if (!started) {
+            throw new IllegalArgumentException("no record starts at position " + nextPosition + " in " + log.file()
+                    + ": " + cursor.problem());
         }
-        position = nextPosition;
-        length = size;
+        return log.corrupt(nextPosition, cursor.problem());
+    }
+
+    /**
+     * Hands every record from the reader's position to the current end to {@code handler}
+     * without copying, then leaves the reader after the last one. Returns how many.
+     *
+     * @throws dev.growlog.error.CorruptLogException when a record fails validation; the records
+     *                                               before it have been handled
+     */
+    public long forEach(RecordHandler handler) throws IOException {
+        checkOpen();
+        if (index + 1 < count) {
+            nextPosition = positions[index + 1];
+        }
+        count = 0;
+        index = -1;
+        ZeroCopy zeroCopy = new ZeroCopy(log.mapping(), cursor);
+        long handled = 0;
+        GrowableMapping mapping = log.mapping();
+        for (boolean followed = false; ; ) {
+            RecordCursor.Status status = RecordCursor.Status.RECORD;
+            mapping.acquire();
+            try {
+                for (int n = 0; n < BATCH_RECORDS && status == RecordCursor.Status.RECORD; n++) {
+                    status = handleOne(handler, zeroCopy);
+                    handled += status == RecordCursor.Status.RECORD ? 1 : 0;
+                }
+            } finally {
+                mapping.release();
+            }
+            switch (status) {
+                case RECORD:
+                    followed = false;
+                    break;
+                case END:
+                    return handled;
+                case INVALID:
+                    throw invalid();
+                default:
+                    if (followed || !log.followGrowth()) {
+                        if (nextPosition + 8 <= mapping.mappedLength()) {
+                            throw log.corrupt(nextPosition, "record runs past the end of the file");
+                        }
+                        return handled;
+                    }
+                    followed = true;
+            }
+        }
+    }
+
+    /** Hands the next record, skipping padding, to the handler; returns RECORD when it did. */
+    private RecordCursor.Status handleOne(RecordHandler handler, ZeroCopy zeroCopy) {
+        RecordCursor.Status status = cursor.inspect(nextPosition);
+        while (status == RecordCursor.Status.PADDING) {
+            nextPosition = cursor.next();
+            status = cursor.inspect(nextPosition);
+        }
+        if (status != RecordCursor.Status.RECORD) {
+            return status;
+        }
+        if (!cursor.verifyInPlace()) {
+            return RecordCursor.Status.INVALID;
+        }
+        long position = nextPosition;
         nextPosition = cursor.next();
+        started = true;
+        handler.onRecord(position, zeroCopy.payload());
+        return RecordCursor.Status.RECORD;
+    }
+
+    /** Read-only slices of exposed views for one {@link #forEach} call. */
+    private static final class ZeroCopy {
+        private final GrowableMapping mapping;
+        private final RecordCursor cursor;
+        private ByteBuffer view;
+        private long segment = -1;
+        private long generation = -1;
+
+        ZeroCopy(GrowableMapping mapping, RecordCursor cursor) {
+            this.mapping = mapping;
+            this.cursor = cursor;
+        }
+
+        ByteBuffer payload() {
+            long at = cursor.position() >>> Integer.numberOfTrailingZeros(mapping.segmentSize());
+            int end = cursor.payloadOffset() + cursor.length();
+            if (at != segment || generation != mapping.generation() || view.capacity() < end) {
+                view = mapping.exposedSegment(at).asReadOnlyBuffer();
+                segment = at;
+                generation = mapping.generation();
+            }
+            return view.slice(cursor.payloadOffset(), cursor.length());
+        }
     }
 
     /** Position of the current record. */
     public long position() {
         checkCurrent();
-        return position;
+        return positions[index];
     }
 
     /** Payload length of the current record. */
     public int length() {
         checkCurrent();
-        return length;
+        return lengths[index];
     }
 
     /** Read-only view of the current payload, valid until the next {@link #next()}. */
     public ByteBuffer payload() {
         checkCurrent();
-        return ByteBuffer.wrap(buffer, 0, length).asReadOnlyBuffer();
+        return ByteBuffer.wrap(data, offsets[index], lengths[index]).slice().asReadOnlyBuffer();
     }
 
     /** A copy of the current payload. */
     public byte[] bytes() {
         checkCurrent();
-        return Arrays.copyOf(buffer, length);
+        return Arrays.copyOfRange(data, offsets[index], offsets[index] + lengths[index]);
     }
 
-    /** Position the next call to {@link #next()} looks at. */
+    /** Position of the record after the current one (where reading continues). */
     public long nextPosition() {
-        return nextPosition;
+        return index + 1 < count ? positions[index + 1] : nextPosition;
     }
 
-    private void checkCurrent() {
+    private void checkOpen() {
         if (closed) {
             throw new ClosedLogException("reader is closed");
         }
-        if (position < 0) {
+    }
+
+    private void checkCurrent() {
+        checkOpen();
+        if (index < 0) {
             throw new IllegalStateException("no current record: call next() first");
         }
     }

@@ -132,6 +132,11 @@ public final class FileHeader {
         return new Fields(version, segmentSize, p.getLong(FILE_ID_OFFSET), checkpoint, records, bytes, clean, valid);
     }
 
+    /** The checkpoint of a mapped header page, read with acquire semantics. */
+    public static long checkpoint(ByteBuffer mappedPage) {
+        return (long) LONGS.getAcquire(mappedPage, CHECKPOINT_OFFSET);
+    }
+
     public static boolean validSegmentSize(int segmentSize) {
         return segmentSize >= MIN_SEGMENT_SIZE && segmentSize <= MAX_SEGMENT_SIZE && Integer.bitCount(segmentSize) == 1;
     }

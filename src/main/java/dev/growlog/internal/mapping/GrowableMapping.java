@@ -9,6 +9,8 @@ import dev.growlog.internal.nativeio.Syscalls;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -38,6 +40,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * they cross a segment or the generation changes. Views are shared between threads: use
  * absolute gets and puts only.
  *
+ * <h2>Exposed views</h2>
+ * Zero-copy callbacks get slices of <em>exposed</em> views ({@link #exposedSegment(long)}),
+ * which are tracked per {@link Region}. A move normally lets {@code mremap} give the old
+ * addresses back; while an exposed view of the current region may still be reachable, it maps
+ * the file afresh at the new place instead and leaves the old region mapped until the
+ * collector finds its views unreachable. So a slice kept past its callback never reads an
+ * unmapped address, even after a move or close.
+ *
  * <p>NOTE: callers serialise {@link #growTo(long)} and {@link #close()} among themselves (the
  * writer's lock, or a reader process's follow lock).
  */
@@ -53,6 +63,10 @@ public final class GrowableMapping {
 
     /** Start address of the mapping; changes only under the exclusive barrier. */
     private volatile long base;
+    /** The region at {@code base}; replaced at each move. */
+    private Region current;
+    /** Regions moved away from but kept mapped for exposed views; checked at close. */
+    private final List<Region> retired = new ArrayList<>();
     /** Mapped bytes from the start of the file; grows only. */
     private volatile long mappedLength;
     /** Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal. */
@@ -95,6 +109,7 @@ public final class GrowableMapping {
             throw e;
         }
         m.base = address;
+        m.current = new Region(sys, file, address, length);
         m.mappedLength = length;
         m.reservedStart = address + length;
         m.reservedEnd = address + length + headroom;
@@ -150,6 +165,19 @@ public final class GrowableMapping {
     }
 
     /**
+     * A view of segment {@code index} for zero-copy reads, whose slices may be handed to user
+     * code: it keeps its region mapped while reachable. Call inside a lease. Not cached.
+     */
+    public ByteBuffer exposedSegment(long index) {
+        long start = index << segmentShift;
+        long length = Math.min(1L << segmentShift, mappedLength - start);
+        if (length <= 0) {
+            throw new IllegalStateException("segment " + index + " is not mapped (mapped=" + mappedLength + ")");
+        }
+        return current.exposedView(start, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
      * Grows the mapping to {@code newLength} bytes (the file must already be that long): in
      * place when possible, else by a move behind the barrier. Must not be called inside a lease.
      */
@@ -178,6 +206,7 @@ public final class GrowableMapping {
     }
 
     private void grown(long newLength) {
+        current.grown(newLength);
         mappedLength = newLength;
         if (reservedStart < base + newLength) {
             reservedStart = base + newLength;
@@ -186,6 +215,10 @@ public final class GrowableMapping {
     }
 
     private void move(long newLength) throws NativeCallException {
+        if (barrier.getReadHoldCount() > 0) {
+            throw new IllegalStateException("the mapping of " + file + " must move to grow, which cannot happen"
+                    + " while this thread holds a lease (inside a zero-copy callback?)");
+        }
         long waitStart = System.nanoTime();
         barrier.writeLock().lock();
         try {
@@ -195,30 +228,34 @@ public final class GrowableMapping {
             long oldBase = base;
             long oldReservedStart = reservedStart;
             long oldReservedEnd = reservedEnd;
-            long newBase;
-            if (headroom > 0) {
-                newBase = sys.reserve(newLength + headroom);
-                try {
+            long newBase = sys.reserve(newLength + headroom);
+            boolean keepOld = current.hasLiveViews();
+            try {
+                if (keepOld) {
+                    // Slices of the old addresses may still be held: map afresh, keep the old region.
+                    sys.mapFileAt(file, fd, newBase, newLength, writable);
+                } else {
                     sys.remapTo(file, oldBase, mappedLength, newLength, newBase);
-                } catch (NativeCallException e) {
-                    unmapQuietly(sys, newBase, newLength + headroom, e);
-                    throw e;
                 }
-            } else {
-                newBase = sys.remapAnywhere(file, oldBase, mappedLength, newLength);
+            } catch (NativeCallException e) {
+                unmapQuietly(sys, newBase, newLength + headroom, e);
+                throw e;
             }
+            Region old = current;
+            current = new Region(sys, file, newBase, newLength);
             base = newBase;
             mappedLength = newLength;
             reservedStart = newBase + newLength;
             reservedEnd = newBase + newLength + headroom;
-            if (newBase == oldBase) {
-                inPlaceGrowths++;
-            } else {
-                generation++;
-                moves++;
-                views.invalidateAll();
-            }
+            generation++;
+            moves++;
+            views.invalidateAll();
             sys.unmap(file, oldReservedStart, oldReservedEnd - oldReservedStart);
+            retired.removeIf(Region::isUnmapped);
+            if (keepOld) {
+                retired.add(old);
+                old.retire();
+            }
         } finally {
             barrier.writeLock().unlock();
         }
@@ -247,9 +284,28 @@ public final class GrowableMapping {
             }
             closed = true;
             views.invalidateAll();
-            long mapped = mappedLength;
-            sys.unmap(file, base, mapped);
-            sys.unmap(file, reservedStart, reservedEnd - reservedStart);
+            NativeCallException failure = null;
+            try {
+                sys.unmap(file, reservedStart, reservedEnd - reservedStart);
+            } catch (NativeCallException e) {
+                failure = e;
+            }
+            retired.add(current);
+            for (Region region : retired) {
+                try {
+                    region.retire();
+                } catch (NativeCallException e) {
+                    failure = failure == null ? e : failure;
+                }
+                NativeCallException deferred = region.takeDeferredFailure();
+                if (deferred != null && failure == null) {
+                    failure = deferred;
+                }
+            }
+            retired.clear();
+            if (failure != null) {
+                throw failure;
+            }
         } finally {
             barrier.writeLock().unlock();
         }

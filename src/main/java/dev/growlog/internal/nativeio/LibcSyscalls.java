@@ -209,15 +209,6 @@ final class LibcSyscalls implements Syscalls {
         }
     }
 
-    @Override
-    public long remapAnywhere(Path file, long address, long oldLength, long newLength) throws NativeCallException {
-        long result = libc.mremap(address, oldLength, newLength, MREMAP_MAYMOVE, 0);
-        if (result == MAP_FAILED) {
-            throw failure(file, "mremap", remapArgs(address, oldLength, newLength, "MREMAP_MAYMOVE"), MAP_ADVICE);
-        }
-        return result;
-    }
-
     private static String remapArgs(long address, long oldLength, long newLength, String flags) {
         return "old_address=0x" + Long.toHexString(address) + ", old_size=" + oldLength + ", new_size=" + newLength
                 + ", flags=" + flags;

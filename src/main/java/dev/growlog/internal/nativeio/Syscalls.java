@@ -67,9 +67,6 @@ public interface Syscalls {
     /** Moves the mapping to {@code target} (which replaces what is mapped there), growing it. */
     void remapTo(Path file, long address, long oldLength, long newLength, long target) throws NativeCallException;
 
-    /** Moves or grows the mapping wherever the kernel chooses; returns the new address. */
-    long remapAnywhere(Path file, long address, long oldLength, long newLength) throws NativeCallException;
-
     void unmap(Path file, long address, long length) throws NativeCallException;
 
     /** Writes the dirty pages of the range to disk and waits ({@code MS_SYNC}). */

@@ -39,6 +39,8 @@ public final class RecordCursor {
 
     /** The current segment view, its index and the generation it belongs to. */
     private ByteBuffer view;
+    /** A duplicate of {@link #view} whose position and limit frame payloads for in-place checks. */
+    private ByteBuffer frame;
     private long viewSegment = -1;
     private long viewGeneration = -1;
 
@@ -66,6 +68,7 @@ public final class RecordCursor {
                 || view.capacity() < Math.min(mapped - (segment << segmentShift), 1L << segmentShift)) {
             viewGeneration = mapping.generation();
             view = mapping.segment(segment);
+            frame = view.duplicate();
             viewSegment = segment;
         }
         long segmentStart = segment << segmentShift;
@@ -108,13 +111,25 @@ public final class RecordCursor {
     }
 
     /**
-     * Copies the inspected record's payload into {@code target} (at least {@link #length()}
-     * long) and checks its CRC32C; false, with {@link #problem()} set, when it does not match.
+     * Copies the inspected record's payload into {@code target} at {@code at} and checks its
+     * CRC32C there; false, with {@link #problem()} set, when it does not match.
      */
-    public boolean copyPayload(byte[] target) {
+    public boolean copyPayload(byte[] target, int at) {
         int length = length();
-        view.get(offset + RecordFormat.HEADER_SIZE, target, 0, length);
-        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, target, 0, length));
+        view.get(offset + RecordFormat.HEADER_SIZE, target, at, length);
+        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, target, at, length));
+    }
+
+    /** Checks the inspected record's CRC32C over the mapped bytes, without copying. */
+    public boolean verifyInPlace() {
+        int start = offset + RecordFormat.HEADER_SIZE;
+        frame.limit(start + length()).position(start);
+        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, frame));
+    }
+
+    /** Offset of the inspected record's payload within its segment. */
+    public int payloadOffset() {
+        return offset + RecordFormat.HEADER_SIZE;
     }
 
     private boolean checksumMatches(int actual) {

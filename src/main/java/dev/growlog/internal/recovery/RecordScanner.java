@@ -28,7 +28,6 @@ public final class RecordScanner {
     /** Scans from {@code from}; call inside a lease, or from the thread that grows the mapping. */
     public static Result scan(GrowableMapping mapping, long from) {
         RecordCursor cursor = new RecordCursor(mapping);
-        byte[] payload = new byte[4096];
         long position = from;
         long records = 0;
         long bytes = 0;
@@ -48,11 +47,7 @@ public final class RecordScanner {
                     position = cursor.next();
                     break;
                 case RECORD:
-                    if (payload.length < cursor.length()) {
-                        payload = new byte[(int) Math.min(RecordFormat.MAX_LENGTH,
-                                Math.max(cursor.length(), 2L * payload.length))];
-                    }
-                    if (!cursor.copyPayload(payload)) {
+                    if (!cursor.verifyInPlace()) {
                         return new Result(position, records, bytes, false, cursor.problem());
                     }
                     records++;
