@@ -226,12 +226,15 @@ public final class GrowLog implements AutoCloseable {
     /** Checks that a record, or the end, is at {@code position}. */
     private void checkStart(long position) throws IOException {
         checkPosition(position, true);
+        if (position == endPosition()) {
+            return;
+        }
         RecordCursor cursor = new RecordCursor(mapping);
         mapping.acquire();
         try {
             RecordCursor.Status status = cursor.inspect(position);
-            if (status == RecordCursor.Status.INVALID) {
-                throw notARecord(position, cursor.problem());
+            if (status != RecordCursor.Status.RECORD && status != RecordCursor.Status.PADDING) {
+                throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
             }
         } finally {
             mapping.release();

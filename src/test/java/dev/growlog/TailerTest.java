@@ -1,0 +1,144 @@
+package dev.growlog;
+
+import dev.growlog.error.ClosedLogException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TailerTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void poll_whenCaughtUp_waitsForTheNextAppendAndReturnsIt() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("a.glog")); Tailer tailer = log.tailer(log.endPosition())) {
+            assertThat(tailer.poll(50, TimeUnit.MILLISECONDS)).isFalse();
+            CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
+                try {
+                    assertThat(tailer.poll(10, TimeUnit.SECONDS)).isTrue();
+                    return new String(tailer.bytes(), StandardCharsets.UTF_8);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(50);
+            long position = log.append(bytes("late"));
+            assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("late");
+            assertThat(tailer.position()).isEqualTo(position);
+        }
+    }
+
+    @Test
+    void take_whenTheLogCloses_wakesWithClosedLogException() throws Exception {
+        GrowLog log = GrowLog.open(dir.resolve("b.glog"));
+        Tailer tailer = log.tailer(log.endPosition());
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Void> take = CompletableFuture.runAsync(() -> {
+            waiting.countDown();
+            try {
+                tailer.take();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        waiting.await();
+        Thread.sleep(100);
+        log.close();
+        assertThatThrownBy(() -> take.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasRootCauseInstanceOf(ClosedLogException.class);
+    }
+
+    @Test
+    void readOnlyTake_whenItsLogCloses_wakesWithClosedLogException() throws Exception {
+        Path file = dir.resolve("c.glog");
+        try (GrowLog writer = GrowLog.open(file)) {
+            writer.append(bytes("one"));
+            GrowLog reader = GrowLog.openReadOnly(file);
+            Tailer tailer = reader.tailer(reader.endPosition());
+            CompletableFuture<Void> take = CompletableFuture.runAsync(() -> {
+                try {
+                    tailer.take();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(100);
+            reader.close();
+            assertThatThrownBy(() -> take.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ClosedLogException.class);
+        }
+    }
+
+    @Test
+    void tailer_fromTheMiddle_returnsEveryLaterRecordOnceInOrder() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("d.glog"))) {
+            List<Long> positions = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                positions.add(log.append(bytes("r" + i)));
+            }
+            try (Tailer tailer = log.tailer(positions.get(40))) {
+                for (int i = 40; i < 100; i++) {
+                    assertThat(tailer.poll(1, TimeUnit.SECONDS)).isTrue();
+                    assertThat(tailer.position()).isEqualTo(positions.get(i));
+                    assertThat(tailer.bytes()).isEqualTo(bytes("r" + i));
+                }
+                assertThat(tailer.tryNext()).isFalse();
+                log.append(bytes("r100"));
+                assertThat(tailer.tryNext()).isTrue();
+                assertThat(tailer.bytes()).isEqualTo(bytes("r100"));
+            }
+        }
+    }
+
+    @Test
+    void tailer_atAPositionInsideARecord_isRejected() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("e.glog"))) {
+            long position = log.append(new byte[100]);
+            assertThatThrownBy(() -> log.tailer(position + 16)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no record starts at position " + (position + 16));
+        }
+    }
+
+    @Test
+    void readOnlyTailer_inThisProcess_followsGrowthAndMovesOfTheWriter() throws Exception {
+        Path file = dir.resolve("f.glog");
+        GrowLogConfig tiny = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
+                .maxGrowthStep(16 * 1024).headroom(0).build();
+        try (GrowLog writer = GrowLog.open(file, tiny);
+             GrowLog reader = GrowLog.openReadOnly(file, tiny);
+             Tailer tailer = reader.tailer(reader.startPosition())) {
+            for (int i = 0; i < 2000; i++) {
+                writer.append(bytes("record " + i + " " + "x".repeat(i % 300)));
+                if (i % 7 == 0) {
+                    assertThat(tailer.poll(1, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+            int seen = 0;
+            try (Tailer again = reader.tailer(reader.startPosition())) {
+                while (again.poll(100, TimeUnit.MILLISECONDS)) {
+                    assertThat(new String(again.bytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("record " + seen + " " + "x".repeat(seen % 300));
+                    seen++;
+                }
+            }
+            assertThat(seen).isEqualTo(2000);
+            assertThat(reader.stats().growths()).as("reader followed the file").isPositive();
+            assertThat(reader.stats().mappedSize()).isEqualTo(writer.stats().fileSize());
+            assertThat(writer.stats().moves()).isGreaterThan(0);
+        }
+    }
+}

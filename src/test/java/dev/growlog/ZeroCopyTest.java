@@ -1,0 +1,108 @@
+package dev.growlog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ZeroCopyTest {
+    @TempDir
+    Path dir;
+
+    private static final GrowLogConfig MOVES_OFTEN = GrowLogConfig.builder().segmentSize(64 * 1024)
+            .initialSize(8192).maxGrowthStep(16 * 1024).headroom(0).build();
+
+    @Test
+    void forEach_handsEveryRecordInOrderAsReadOnlyViews() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("a.glog"), MOVES_OFTEN)) {
+            List<Long> positions = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                positions.add(log.append(("r" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            List<Long> seen = new ArrayList<>();
+            try (LogReader reader = log.reader(log.startPosition())) {
+                long count = reader.forEach((position, payload) -> {
+                    assertThat(payload.isReadOnly()).isTrue();
+                    assertThatThrownBy(() -> payload.put(0, (byte) 1)).isInstanceOf(ReadOnlyBufferException.class);
+                    assertThat(StandardCharsets.UTF_8.decode(payload).toString()).isEqualTo("r" + seen.size());
+                    seen.add(position);
+                });
+                assertThat(count).isEqualTo(500);
+                assertThat(reader.forEach((p, b) -> { })).isZero();
+                log.append("later".getBytes(StandardCharsets.UTF_8));
+                assertThat(reader.forEach((p, b) -> { })).isEqualTo(1);
+            }
+            assertThat(seen).isEqualTo(positions);
+        }
+    }
+
+    @Test
+    void readWithHandler_givesTheSameBytesAsTheCopy() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("b.glog"))) {
+            long position = log.append("zero copy".getBytes(StandardCharsets.UTF_8));
+            ByteBuffer[] seen = new ByteBuffer[1];
+            log.read(position, (p, payload) -> {
+                assertThat(p).isEqualTo(position);
+                seen[0] = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
+            });
+            assertThat(seen[0]).isEqualTo(ByteBuffer.wrap(log.read(position)));
+        }
+    }
+
+    @Test
+    void aViewKeptPastItsCallback_afterManyMovesAndClose_stillReadsItsRecord() throws Exception {
+        Path file = dir.resolve("c.glog");
+        List<ByteBuffer> escaped = new ArrayList<>();
+        GrowLog log = GrowLog.open(file, MOVES_OFTEN);
+        for (int i = 0; i < 10; i++) {
+            long position = log.append(("kept " + i).getBytes(StandardCharsets.UTF_8));
+            log.read(position, (p, payload) -> escaped.add(payload));
+        }
+        for (int i = 0; i < 5000; i++) {
+            log.append(new byte[200]);
+        }
+        assertThat(log.stats().moves()).isGreaterThan(5);
+        log.close();
+        for (int i = 0; i < escaped.size(); i++) {
+            assertThat(StandardCharsets.UTF_8.decode(escaped.get(i).duplicate()).toString()).isEqualTo("kept " + i);
+        }
+    }
+
+    @Test
+    void oldRanges_onceNoViewReachesThem_areUnmapped() throws Exception {
+        Path file = dir.resolve("d.glog");
+        try (GrowLog log = GrowLog.open(file, MOVES_OFTEN)) {
+            long position = log.append("x".getBytes(StandardCharsets.UTF_8));
+            for (int round = 0; round < 20; round++) {
+                log.read(position, (p, payload) -> { });
+                for (int i = 0; i < 300; i++) {
+                    log.append(new byte[200]);
+                }
+            }
+            assertThat(log.stats().moves()).isGreaterThan(10);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (mappingsOf(file) > 2 && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(mappingsOf(file)).as("mappings of the file left").isLessThanOrEqualTo(2);
+        }
+        assertThat(mappingsOf(file)).isZero();
+    }
+
+    private static long mappingsOf(Path file) throws Exception {
+        String name = file.toAbsolutePath().toString();
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.filter(line -> line.endsWith(name)).count();
+        }
+    }
+}
