@@ -1,10 +1,8 @@
 package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
-import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
-import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -14,12 +12,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The single writer of a log: frames records into the mapping, grows the file ahead of them
- * and writes checkpoints. Not thread-safe: {@link GrowLog} calls it under its lock.
+ * The single writer of a log: frames records into the mapping and grows the file ahead of
+ * them. Not thread-safe: {@link GrowLog} calls it under its append lock.
  *
  * <p>Growth reserves disk blocks before the file is extended and before any page of the new
  * range is touched, so a full disk is a {@link LogFullException} here, never a SIGBUS later.
@@ -39,12 +38,8 @@ final class Appender {
     private volatile long end;
     private volatile long records;
     private volatile long payloadBytes;
-    /** Every record before this position is durable. */
-    private volatile long syncedEnd;
     /** File size in bytes; the mapping covers it once growth completes. */
     private long fileSize;
-    /** Set when a sync failed: the log then refuses appends and syncs. */
-    private volatile IOException failure;
 
     /** The writer's current segment view, its segment and generation. */
     private ByteBuffer view;
@@ -53,7 +48,7 @@ final class Appender {
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[12];
 
-    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config, long syncedEnd,
+    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config,
              long end, long records, long payloadBytes, long fileSize) {
         this.file = file;
         this.sys = sys;
@@ -65,7 +60,6 @@ final class Appender {
         this.end = end;
         this.records = records;
         this.payloadBytes = payloadBytes;
-        this.syncedEnd = syncedEnd;
         this.fileSize = fileSize;
     }
 
@@ -108,7 +102,6 @@ final class Appender {
      * segment end, and returns where the record goes. Throws before changing anything.
      */
     private long makeRoom(int length) throws IOException {
-        checkUsable();
         long position = end;
         long size = RecordFormat.recordSize(length);
         long segmentEnd = (position | segmentMask) + 1;
@@ -153,10 +146,31 @@ final class Appender {
         if (target > fileSize) {
             long step = Math.min(Math.max(fileSize, page), config.maxGrowthStep());
             long newSize = Math.min(config.maxSize(), Math.max(target, (fileSize + step + page - 1) & -page));
+            checkFreeSpaceFloor(newSize - fileSize);
             reserveBlocks(newSize);
             fileSize = newSize;
         }
         mapping.growTo(fileSize);
+    }
+
+    /** Refuses growth that would leave less free space than the configured floor. */
+    private void checkFreeSpaceFloor(long growth) throws IOException {
+        if (config.minFreeSpace() == 0) {
+            return;
+        }
+        long usable = Files.getFileStore(file).getUsableSpace();
+        if (usable - growth < config.minFreeSpace()) {
+            throw new LogFullException(file, "growing " + file + " by " + growth + " bytes would leave "
+                    + (usable - growth) + " bytes free, below the floor of " + config.minFreeSpace()
+                    + "; the log is unchanged and appends work again once space is freed");
+        }
+    }
+
+    /** After an explicit repair: appends continue at {@code end}. */
+    void reset(long end, long records, long payloadBytes) {
+        this.end = end;
+        this.records = records;
+        this.payloadBytes = payloadBytes;
     }
 
     private void reserveBlocks(long newSize) throws IOException {
@@ -184,50 +198,6 @@ final class Appender {
         }
     }
 
-    /** Makes every appended record durable and records the checkpoint. */
-    void sync() throws IOException {
-        checkUsable();
-        long target = end;
-        if (target == syncedEnd) {
-            return;
-        }
-        writeCheckpoint(target, false);
-    }
-
-    /** Syncs and records a checkpoint that marks the log as open (not cleanly shut down). */
-    void markOpen() throws IOException {
-        writeCheckpoint(end, false);
-    }
-
-    /** Syncs, marks the shutdown clean. Skips both when the writer has failed. */
-    void closeCleanly() throws IOException {
-        if (failure == null) {
-            writeCheckpoint(end, true);
-        }
-    }
-
-    /** Data first, then the header: a checkpoint never points past durable data. */
-    private void writeCheckpoint(long target, boolean clean) throws IOException {
-        try {
-            mapping.sync(syncedEnd, target);
-            FileHeader.writeCheckpoint(mapping.segment(0), target, records, payloadBytes, clean);
-            mapping.sync(0, FileHeader.SIZE);
-        } catch (NativeCallException e) {
-            failure = new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
-                    + " and syncs (records after position " + syncedEnd + " may not be durable)", e);
-            throw failure;
-        }
-        syncedEnd = target;
-    }
-
-    private void checkUsable() throws IOException {
-        IOException failed = failure;
-        if (failed != null) {
-            throw new GrowLogException(file, "log " + file + " failed earlier and refuses writes: "
-                    + failed.getMessage(), failed);
-        }
-    }
-
     long end() {
         return end;
     }
@@ -238,10 +208,6 @@ final class Appender {
 
     long payloadBytes() {
         return payloadBytes;
-    }
-
-    long syncedEnd() {
-        return syncedEnd;
     }
 
     long fileSize() {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,13 +48,16 @@ public final class GrowLog implements AutoCloseable {
     private final int fd;
     private final GrowableMapping mapping;
     private final int maxPayload;
-    /** The writer; null for a read-only log. */
+    /** The writer and its checkpoints; both null for a read-only log. */
     private final Appender appender;
+    private final Checkpointer checkpointer;
+    private final Durability durability;
     private final RecoveryReport recovery;
-    /** Serialises appends, growth, syncs, following and close. */
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Serialises appends and growth (the append lock), or a read-only log's following. */
+    private final ReentrantLock lock;
     /** Wakes tailers in this process after each append and at close. */
     private final Signal appended = new Signal();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
     /** Read-only logs: the end, records and payload bytes found so far; guarded by {@link #lock}. */
@@ -62,13 +66,16 @@ public final class GrowLog implements AutoCloseable {
     private long followedBytes;
 
     GrowLog(Path file, Syscalls sys, int fd, GrowableMapping mapping, int segmentSize, Appender appender,
-            RecoveryReport recovery) {
+            Checkpointer checkpointer, ReentrantLock lock, Durability durability, RecoveryReport recovery) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
         this.mapping = mapping;
         this.maxPayload = GrowLogConfig.maxPayload(segmentSize);
         this.appender = appender;
+        this.checkpointer = checkpointer;
+        this.lock = lock;
+        this.durability = durability;
         this.recovery = recovery;
     }
 
@@ -97,7 +104,10 @@ public final class GrowLog implements AutoCloseable {
                 Syscalls.libc());
     }
 
-    /** Appends a record; returns its position. */
+    /**
+     * Appends a record and returns its position. The record is <em>appended</em> (it survives
+     * a killed process); with {@link Durability#EVERY_APPEND} it is also durable on return.
+     */
     public long append(byte[] payload) throws IOException {
         return append(payload, 0, payload.length);
     }
@@ -113,8 +123,7 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        appended.signalAll();
-        return position;
+        return committed(position, length, durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -122,7 +131,34 @@ public final class GrowLog implements AutoCloseable {
      * The buffer's position and limit are left as they were.
      */
     public long append(ByteBuffer payload) throws IOException {
-        checkLength(payload.remaining());
+        return append(payload, durability == Durability.EVERY_APPEND);
+    }
+
+    /**
+     * Appends a record and returns once it is durable. Threads appending durably at the same
+     * time share syncs (group commit).
+     */
+    public long appendDurable(byte[] payload) throws IOException {
+        Objects.requireNonNull(payload, "payload");
+        checkLength(payload.length);
+        long position;
+        lock.lock();
+        try {
+            position = writer().append(payload, 0, payload.length);
+        } finally {
+            lock.unlock();
+        }
+        return committed(position, payload.length, true);
+    }
+
+    /** As {@link #appendDurable(byte[])}, for the bytes between the buffer's position and limit. */
+    public long appendDurable(ByteBuffer payload) throws IOException {
+        return append(payload, true);
+    }
+
+    private long append(ByteBuffer payload, boolean durable) throws IOException {
+        int length = payload.remaining();
+        checkLength(length);
         long position;
         lock.lock();
         try {
@@ -130,7 +166,15 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        return committed(position, length, durable);
+    }
+
+    /** Wakes tailers, then waits for durability if asked. */
+    private long committed(long position, int length, boolean durable) throws IOException {
         appended.signalAll();
+        if (durable) {
+            checkpointer.syncTo(position + RecordFormat.recordSize(length));
+        }
         return position;
     }
 
@@ -140,12 +184,8 @@ public final class GrowLog implements AutoCloseable {
      * the pages it could not write.
      */
     public void sync() throws IOException {
-        lock.lock();
-        try {
-            writer().sync();
-        } finally {
-            lock.unlock();
-        }
+        writer();
+        checkpointer.syncTo(appender.end());
     }
 
     /** Returns a copy of the payload of the record at {@code position}. */
@@ -287,7 +327,7 @@ public final class GrowLog implements AutoCloseable {
             return new GrowLogStats(writable ? appender.records() : followedRecords,
                     writable ? appender.payloadBytes() : followedBytes, startPosition(),
                     writable ? appender.end() : followedEnd,
-                    writable ? appender.syncedEnd() : recovery.checkpoint(),
+                    writable ? checkpointer.syncedEnd() : recovery.checkpoint(), writable ? checkpointer.syncs() : 0,
                     writable ? appender.fileSize() : sys.size(file, fd), mapping.mappedLength(), mapping.segmentSize(),
                     c.headroom(), c.growths(), c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(),
                     c.maxMoveWaitNanos(), c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses());
@@ -302,28 +342,31 @@ public final class GrowLog implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (checkpointer != null) {
+            checkpointer.stopFlusher();
+        }
         lock.lock();
         try {
-            if (closed) {
-                return;
-            }
             closed = true;
-            appended.wakeAll();
-            IOException failure = null;
-            try {
-                if (appender != null) {
-                    appender.closeCleanly();
-                }
-            } catch (IOException e) {
-                failure = e;
-            }
-            failure = attempt(failure, mapping::close);
-            failure = attempt(failure, () -> sys.close(file, fd));
-            if (failure != null) {
-                throw failure;
-            }
         } finally {
             lock.unlock();
+        }
+        appended.wakeAll();
+        IOException failure = null;
+        try {
+            if (checkpointer != null && !checkpointer.failed()) {
+                checkpointer.checkpoint(true);
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        failure = attempt(failure, mapping::close);
+        failure = attempt(failure, () -> sys.close(file, fd));
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -432,11 +475,12 @@ public final class GrowLog implements AutoCloseable {
         }
     }
 
-    private Appender writer() {
+    private Appender writer() throws IOException {
         checkOpen();
         if (appender == null) {
             throw new IllegalStateException("log " + file + " is open read-only");
         }
+        checkpointer.checkUsable();
         return appender;
     }
 

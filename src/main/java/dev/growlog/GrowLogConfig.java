@@ -2,6 +2,9 @@ package dev.growlog;
 
 import dev.growlog.internal.format.FileHeader;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * How a log is laid out and grows. Build with {@link #builder()}; every setting has a default.
  *
@@ -17,6 +20,11 @@ import dev.growlog.internal.format.FileHeader;
  *       {@link dev.growlog.error.LogFullException}</td></tr>
  *   <tr><td>headroom</td><td>64 GiB</td><td>address space reserved after the mapping so it can
  *       grow in place; 0 makes every growth that the kernel cannot do in place a move</td></tr>
+ *   <tr><td>durability</td><td>{@link Durability#NONE}</td><td>when records become durable
+ *       without an explicit sync</td></tr>
+ *   <tr><td>syncInterval</td><td>100 ms</td><td>how often {@link Durability#INTERVAL} syncs</td></tr>
+ *   <tr><td>minFreeSpace</td><td>0</td><td>growth that would leave less free space on the file
+ *       system throws {@link dev.growlog.error.LogFullException} early</td></tr>
  * </table>
  */
 public final class GrowLogConfig {
@@ -30,6 +38,9 @@ public final class GrowLogConfig {
     private final long maxGrowthStep;
     private final long maxSize;
     private final long headroom;
+    private final Durability durability;
+    private final Duration syncInterval;
+    private final long minFreeSpace;
 
     private GrowLogConfig(Builder b) {
         this.segmentSize = b.segmentSize;
@@ -37,6 +48,9 @@ public final class GrowLogConfig {
         this.maxGrowthStep = b.maxGrowthStep;
         this.maxSize = b.maxSize;
         this.headroom = b.headroom;
+        this.durability = b.durability;
+        this.syncInterval = b.syncInterval;
+        this.minFreeSpace = b.minFreeSpace;
     }
 
     public static Builder builder() {
@@ -67,6 +81,18 @@ public final class GrowLogConfig {
         return headroom;
     }
 
+    public Durability durability() {
+        return durability;
+    }
+
+    public Duration syncInterval() {
+        return syncInterval;
+    }
+
+    public long minFreeSpace() {
+        return minFreeSpace;
+    }
+
     /** Largest payload a log with this segment size accepts, in bytes. */
     public static int maxPayload(int segmentSize) {
         return segmentSize - 8;
@@ -76,7 +102,8 @@ public final class GrowLogConfig {
     public String toString() {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
                 + maxGrowthStep + ", maxSize=" + (maxSize == Long.MAX_VALUE ? "unlimited" : maxSize)
-                + ", headroom=" + headroom + "}";
+                + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
+                + ", minFreeSpace=" + minFreeSpace + "}";
     }
 
     /** Builds a {@link GrowLogConfig}; {@link #build()} rejects inconsistent values. */
@@ -86,8 +113,26 @@ public final class GrowLogConfig {
         private long maxGrowthStep = 256 * MIB;
         private long maxSize = Long.MAX_VALUE;
         private long headroom = 64 * GIB;
+        private Durability durability = Durability.NONE;
+        private Duration syncInterval = Duration.ofMillis(100);
+        private long minFreeSpace;
 
         private Builder() {
+        }
+
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        public Builder syncInterval(Duration interval) {
+            this.syncInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        public Builder minFreeSpace(long bytes) {
+            this.minFreeSpace = bytes;
+            return this;
         }
 
         public Builder segmentSize(int bytes) {
@@ -131,6 +176,12 @@ public final class GrowLogConfig {
             }
             if (headroom < 0 || headroom > (1L << 46)) {
                 throw new IllegalArgumentException("headroom must be from 0 to 64 TiB: " + headroom);
+            }
+            if (syncInterval.isNegative() || syncInterval.isZero()) {
+                throw new IllegalArgumentException("syncInterval must be positive: " + syncInterval);
+            }
+            if (minFreeSpace < 0) {
+                throw new IllegalArgumentException("minFreeSpace must not be negative: " + minFreeSpace);
             }
             return new GrowLogConfig(this);
         }

@@ -9,6 +9,7 @@ package dev.growlog;
  * @param endPosition        position after the last record
  * @param syncedPosition     every record before it is durable (writer only; for a read-only
  *                           log, the header's checkpoint when it was opened)
+ * @param syncs              syncs completed by this writer (group commit shares them)
  * @param fileSize           bytes in the file
  * @param mappedSize         bytes mapped
  * @param segmentSize        bytes per segment view
@@ -24,7 +25,7 @@ package dev.growlog;
  * @param viewCacheMisses    segment-view cache misses
  */
 public record GrowLogStats(long records, long payloadBytes, long startPosition, long endPosition,
-                           long syncedPosition, long fileSize, long mappedSize, int segmentSize, long headroom,
+                           long syncedPosition, long syncs, long fileSize, long mappedSize, int segmentSize, long headroom,
                            long growths, long inPlaceGrowths, long moves, long generation, long leases,
                            long maxMoveWaitNanos, long totalMoveWaitNanos, long viewCacheHits,
                            long viewCacheMisses) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Opens logs: creates a new file atomically, takes the writer lock, checks the header, maps the
@@ -58,13 +59,20 @@ final class Opener {
                 sys.zeroRange(file, fd, scan.end(), zeroed);
             }
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
-            Appender appender = new Appender(file, sys, fd, mapping, config, from, scan.end(),
+            Appender appender = new Appender(file, sys, fd, mapping, config, scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);
-            appender.markOpen();
+            ReentrantLock appendLock = new ReentrantLock();
+            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, from);
+            checkpointer.checkpoint(false);
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
                     scan.records(), scan.end(), !scan.clean(), scan.problem(), zeroed);
-            return new GrowLog(file, sys, fd, mapping, header.segmentSize(), appender, report);
+            GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), appender, checkpointer,
+                    appendLock, config.durability(), report);
+            if (config.durability() == Durability.INTERVAL) {
+                checkpointer.startFlusher(config.syncInterval().toNanos());
+            }
+            return log;
         } catch (IOException | RuntimeException | Error e) {
             release(sys, file, fd, mapping, e);
             throw e;
@@ -87,7 +95,8 @@ final class Opener {
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
                     scan.records(), scan.end(), !scan.clean(), scan.problem(), 0);
-            GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, report);
+            GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, null,
+                    new ReentrantLock(), Durability.NONE, report);
             log.followed(scan.end(), (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes());
             return log;

@@ -15,12 +15,14 @@ import java.util.zip.CRC32C;
  *                                                         record size = 8 + align8(length)
  *
  *   all integers little-endian
- *   commit word   bits 31..30: type   01 = data, 10 = padding (00 and 11 are invalid)
- *                 bits 29..0 : payload length in bytes (0 allowed for data)
+ *   commit word   bits 31..30: type   01 = data, 10 = padding, 11 = skipped (00 is invalid)
+ *                 bits 29..0 : payload length in bytes (0 allowed)
  *                 the whole word 0: nothing written here yet, the end of the log
- *   CRC32C        over position (8 bytes) | commit word (4 bytes) | payload
+ *   CRC32C        over position (8 bytes) | commit word (4 bytes) | payload (data only)
  *   padding       fills the rest of a segment when the next record does not fit in it;
  *                 its length reaches the segment end exactly; its CRC covers no payload
+ *   skipped       a damaged range that an explicit repair gave up on; readers pass over its
+ *                 8 + align8(length) bytes; its CRC covers no payload
  * </pre>
  *
  * The writer stores payload and CRC first and the commit word last, with release semantics;
@@ -40,6 +42,7 @@ public final class RecordFormat {
     private static final int TYPE_MASK = 0xC000_0000;
     private static final int TYPE_DATA = 0x4000_0000;
     private static final int TYPE_PADDING = 0x8000_0000;
+    private static final int TYPE_SKIPPED = 0xC000_0000;
     private static final int LENGTH_MASK = 0x3FFF_FFFF;
 
     private RecordFormat() {
@@ -51,6 +54,14 @@ public final class RecordFormat {
 
     public static int paddingWord(int length) {
         return TYPE_PADDING | length;
+    }
+
+    public static int skippedWord(int length) {
+        return TYPE_SKIPPED | length;
+    }
+
+    public static boolean isSkipped(int word) {
+        return (word & TYPE_MASK) == TYPE_SKIPPED;
     }
 
     public static boolean isData(int word) {
@@ -80,7 +91,7 @@ public final class RecordFormat {
      */
     public static String checkWord(int word, long position, long segmentEnd) {
         long room = segmentEnd - position - HEADER_SIZE;
-        if (isData(word)) {
+        if (isData(word) || isSkipped(word)) {
             return length(word) <= room ? null
                     : "record length " + length(word) + " runs past the segment end (room=" + room + ")";
         }

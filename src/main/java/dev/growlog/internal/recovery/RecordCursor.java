@@ -20,7 +20,7 @@ public final class RecordCursor {
     public enum Status {
         /** A data record whose commit word is plausible; check its payload with {@link #copyPayload}. */
         RECORD,
-        /** Padding to the end of a segment; continue at {@link #next()}. */
+        /** Padding to the end of a segment, or a skipped damaged range; continue at {@link #next()}. */
         PADDING,
         /** A zero commit word: nothing written here yet. */
         END,
@@ -83,8 +83,8 @@ public final class RecordCursor {
         if (problem != null) {
             return Status.INVALID;
         }
-        if (RecordFormat.isPadding(word)) {
-            next = segmentEnd;
+        if (!RecordFormat.isData(word)) {
+            next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
             return checksumMatches(RecordFormat.checksum(crc, scratch, position, word)) ? Status.PADDING : Status.INVALID;
         }
         next = position + RecordFormat.recordSize(RecordFormat.length(word));
