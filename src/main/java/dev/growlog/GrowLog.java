@@ -13,6 +13,7 @@ import dev.growlog.internal.recovery.RecordScanner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -279,6 +280,59 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             mapping.release();
         }
+    }
+
+    /**
+     * Checks every record from the start to the current end, going on past damage, and reports
+     * what is damaged. Changes nothing; records appended meanwhile are not checked. Takes as long
+     * as reading the whole log.
+     */
+    public VerifyReport verify() throws IOException {
+        long end = endPosition();
+        RecordScanner.Result result;
+        mapping.acquire();
+        try {
+            result = RecordScanner.verify(mapping, startPosition(), end);
+        } finally {
+            mapping.release();
+        }
+        return new VerifyReport(result.records(), result.bytes(), result.end(), Repairer.publicDamage(result));
+    }
+
+    /**
+     * Repairs a damaged log that no one has open for writing: opens it, checks every record and
+     * either cuts it at the first damage or marks every damaged range skipped, keeping the valid
+     * records after it. Reports exactly what it kept and dropped; never silent.
+     */
+    public static RepairReport repair(Path path, RepairMode mode) throws IOException {
+        return Repairer.repair(Objects.requireNonNull(path, "path"), Objects.requireNonNull(mode, "mode"),
+                GrowLogConfig.defaults(), Syscalls.libc());
+    }
+
+    /** Applies a repair to this log, just opened with its damage kept. */
+    RepairReport repair(RepairMode mode) throws IOException {
+        long endBefore = appender.end();
+        RecordScanner.Result all = RecordScanner.verify(mapping, startPosition(), Long.MAX_VALUE);
+        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scan(mapping, startPosition()) : all;
+        if (mode == RepairMode.SKIP) {
+            for (RecordScanner.Damage d : all.damage()) {
+                if (d.position() + d.length() <= all.end()) {
+                    Repairer.skip(mapping, d.position(), d.position() + d.length());
+                }
+            }
+        }
+        long size = sys.size(file, fd);
+        sys.zeroRange(file, fd, kept.end(), size - kept.end());
+        lock.lock();
+        try {
+            appender.reset(kept.end(), kept.records(), kept.bytes());
+        } finally {
+            lock.unlock();
+        }
+        checkpointer.resyncFrom(startPosition());
+        checkpointer.checkpoint(false);
+        return new RepairReport(mode, Repairer.publicDamage(all), kept.records(), all.records() - kept.records(),
+                endBefore, kept.end());
     }
 
     /** Position of the first record. */

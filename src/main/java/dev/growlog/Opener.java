@@ -38,6 +38,15 @@ final class Opener {
     }
 
     static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+        return openWritable(path, config, sys, false);
+    }
+
+    /**
+     * Opens for writing. With {@code keepDamage}, a damaged record after the checkpoint is not
+     * cut (nor anything after it zeroed) so that an explicit repair can look past it.
+     */
+    static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage)
+            throws IOException {
         Path file = prepare(path);
         if (!Files.exists(file)) {
             create(file, config, sys);
@@ -54,7 +63,7 @@ final class Opener {
             long from = scanStart(header, size);
             RecordScanner.Result scan = RecordScanner.scan(mapping, from);
             long zeroed = 0;
-            if (!header.cleanShutdown() || !scan.clean()) {
+            if (scan.clean() ? !header.cleanShutdown() : !keepDamage) {
                 zeroed = size - scan.end();
                 sys.zeroRange(file, fd, scan.end(), zeroed);
             }

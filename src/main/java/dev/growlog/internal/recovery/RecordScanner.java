@@ -3,60 +3,129 @@ package dev.growlog.internal.recovery;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Scans forward from a record position, validating every record, to find where the valid log
- * ends. Stateless; always terminates: each step moves forward by at least one record header.
+ * Scans forward from a record position, validating every record. Stateless; always
+ * terminates: each step moves forward by at least one 8-byte word, and nothing is allocated
+ * from a length field.
+ *
+ * <p>{@link #scan} stops at the first record that fails validation, as recovery needs.
+ * {@link #verify} goes on past damage: it looks for the next valid record at every 8-byte
+ * boundary after it (a match needs a CRC32C over its own position to agree, so a false match
+ * is a 1 in 2^32 event per candidate) and reports each damaged range.
+ *
+ * <p>Call inside a lease, or from the thread that grows the mapping.
  */
 public final class RecordScanner {
+    /** Damaged ranges reported at most; the scan still counts everything after. */
+    public static final int MAX_REPORTED = 1000;
+    /** How far {@link #scan} looks past damage to tell a torn tail from a damaged record. */
+    private static final long LOOK_AHEAD = 1 << 20;
+
+    /** A damaged range {@code [position, position + length)} and why it is damaged. */
+    public record Damage(long position, long length, String reason) {
+    }
 
     /**
-     * Where a scan stopped and why.
+     * What a scan found.
      *
-     * @param end      position after the last valid record
-     * @param records  valid data records scanned
-     * @param bytes    payload bytes of those records
-     * @param clean    true when the scan stopped at a zero commit word or the mapped end;
-     *                 false when it stopped at a record that failed validation
-     * @param problem  why the record at {@code end} is invalid, or null when clean
+     * @param end     position after the last valid record
+     * @param records valid data records
+     * @param bytes   payload bytes of those records
+     * @param damage  damaged ranges, in order ({@link #scan}: at most the first one)
      */
-    public record Result(long end, long records, long bytes, boolean clean, String problem) {
+    public record Result(long end, long records, long bytes, List<Damage> damage) {
+        /** True when nothing failed validation. */
+        public boolean clean() {
+            return damage.isEmpty();
+        }
+
+        /** Why the first damaged range is damaged, or null. */
+        public String problem() {
+            return damage.isEmpty() ? null : damage.get(0).reason();
+        }
     }
 
     private RecordScanner() {
     }
 
-    /** Scans from {@code from}; call inside a lease, or from the thread that grows the mapping. */
+    /** Scans from {@code from} to the first record that is not valid. */
     public static Result scan(GrowableMapping mapping, long from) {
+        return run(mapping, from, false, Long.MAX_VALUE);
+    }
+
+    /** Scans from {@code from} to {@code limit} (or the end of the mapping), past damage. */
+    public static Result verify(GrowableMapping mapping, long from, long limit) {
+        return run(mapping, from, true, limit);
+    }
+
+    private static Result run(GrowableMapping mapping, long from, boolean past, long limit) {
         RecordCursor cursor = new RecordCursor(mapping);
+        List<Damage> damage = new ArrayList<>();
         long position = from;
+        long end = from;
         long records = 0;
         long bytes = 0;
         while (true) {
-            switch (cursor.inspect(position)) {
-                case END:
-                    return new Result(position, records, bytes, true, null);
-                case NOT_MAPPED:
-                    if (position + RecordFormat.HEADER_SIZE > mapping.mappedLength()) {
-                        return new Result(position, records, bytes, true, null);
-                    }
-                    return new Result(position, records, bytes, false, "record length " + cursor.length()
-                            + " runs past the end of the file (mapped=" + mapping.mappedLength() + ")");
-                case INVALID:
-                    return new Result(position, records, bytes, false, cursor.problem());
-                case PADDING:
-                    position = cursor.next();
-                    break;
-                case RECORD:
-                    if (!cursor.verifyInPlace()) {
-                        return new Result(position, records, bytes, false, cursor.problem());
-                    }
-                    records++;
-                    bytes += cursor.length();
-                    position = cursor.next();
-                    break;
-                default:
-                    throw new AssertionError();
+            if (position >= limit) {
+                return new Result(end, records, bytes, damage);
+            }
+            RecordCursor.Status status = cursor.inspect(position);
+            String problem;
+            if (status == RecordCursor.Status.RECORD && cursor.verifyInPlace()) {
+                records++;
+                bytes += cursor.length();
+                position = cursor.next();
+                end = position;
+                continue;
+            } else if (status == RecordCursor.Status.PADDING) {
+                position = cursor.next();
+                end = position;
+                continue;
+            } else if (status == RecordCursor.Status.END) {
+                problem = "zero bytes before further records";
+            } else if (status == RecordCursor.Status.NOT_MAPPED) {
+                if (position + RecordFormat.HEADER_SIZE > mapping.mappedLength()) {
+                    return new Result(end, records, bytes, damage);
+                }
+                problem = "record length " + cursor.length() + " runs past the end of the file (size="
+                        + mapping.mappedLength() + ")";
+            } else {
+                problem = cursor.problem();
+            }
+            if (status == RecordCursor.Status.END && !past) {
+                return new Result(end, records, bytes, damage);
+            }
+            long mapped = Math.min(limit, mapping.mappedLength());
+            long resume = resync(cursor, position, past ? mapped : Math.min(mapped, position + LOOK_AHEAD));
+            if (status == RecordCursor.Status.END && resume < 0) {
+                return new Result(end, records, bytes, damage);
+            }
+            if (damage.size() < MAX_REPORTED) {
+                long length = (resume < 0 ? mapped : resume) - position;
+                String where = resume >= 0 ? " (valid records follow at " + resume + ")"
+                        : past ? " (nothing valid follows)" : "";
+                damage.add(new Damage(position, length, problem + where));
+            }
+            if (!past || resume < 0) {
+                return new Result(end, records, bytes, damage);
+            }
+            position = resume;
+        }
+    }
+
+    /** The next position in (damaged, limit) where a valid record or padding starts, or -1. */
+    private static long resync(RecordCursor cursor, long damaged, long limit) {
+        for (long p = damaged + RecordFormat.ALIGNMENT; p + RecordFormat.HEADER_SIZE <= limit;
+             p += RecordFormat.ALIGNMENT) {
+            RecordCursor.Status status = cursor.inspect(p);
+            if (status == RecordCursor.Status.PADDING
+                    || status == RecordCursor.Status.RECORD && cursor.verifyInPlace()) {
+                return p;
             }
         }
+        return -1;
     }
 }

@@ -1,0 +1,58 @@
+package dev.growlog;
+
+import dev.growlog.internal.format.RecordFormat;
+import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.nativeio.Syscalls;
+import dev.growlog.internal.recovery.RecordScanner;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Explicit repair of a damaged log: a full scan past damage, then either a cut at the first
+ * damage or skipped-range records over each damaged range. Runs on a log just opened for
+ * writing without cutting its tail, before anyone else can use it.
+ *
+ * <h2>Crash safety</h2>
+ * Skipped-range records are written commit word last, like any record, then everything is
+ * synced before the checkpoint moves; a crash part way leaves a log that the next repair (or
+ * recovery) handles the same way.
+ */
+final class Repairer {
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private Repairer() {
+    }
+
+    static RepairReport repair(Path path, RepairMode mode, GrowLogConfig config, Syscalls sys) throws IOException {
+        try (GrowLog log = Opener.openWritable(path, config, sys, true)) {
+            return log.repair(mode);
+        }
+    }
+
+    /** Marks {@code [from, to)} skipped, one record per segment it touches. */
+    static void skip(GrowableMapping mapping, long from, long to) {
+        CRC32C crc = new CRC32C();
+        byte[] scratch = new byte[12];
+        long segmentSize = mapping.segmentSize();
+        for (long at = from; at < to; ) {
+            long pieceEnd = Math.min(to, (at / segmentSize + 1) * segmentSize);
+            ByteBuffer view = mapping.segment(at / segmentSize);
+            int offset = (int) (at % segmentSize);
+            int word = RecordFormat.skippedWord((int) (pieceEnd - at - RecordFormat.HEADER_SIZE));
+            view.putInt(offset + RecordFormat.CRC_OFFSET, RecordFormat.checksum(crc, scratch, at, word));
+            INTS.setRelease(view, offset, word);
+            at = pieceEnd;
+        }
+    }
+
+    static List<Damage> publicDamage(RecordScanner.Result result) {
+        return result.damage().stream().map(d -> new Damage(d.position(), d.length(), d.reason())).toList();
+    }
+}
