@@ -145,6 +145,10 @@ final class Checkpointer {
         return syncedEnd;
     }
 
+    ReentrantLock appendLock() {
+        return appendLock;
+    }
+
     long syncs() {
         return syncs;
     }

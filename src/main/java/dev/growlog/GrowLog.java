@@ -61,13 +61,12 @@ public final class GrowLog implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** Read-only logs: the end, records and payload bytes found so far; guarded by {@link #lock}. */
-    private volatile long followedEnd;
-    private long followedRecords;
-    private long followedBytes;
+    /** Follows the file's growth and finds new records; null for a writer. */
+    private final Follower follower;
 
+    /** A writer (appender and checkpointer set) or a read-only log (follower set). */
     GrowLog(Path file, Syscalls sys, int fd, GrowableMapping mapping, int segmentSize, Appender appender,
-            Checkpointer checkpointer, ReentrantLock lock, Durability durability, RecoveryReport recovery) {
+            Checkpointer checkpointer, Follower follower, Durability durability, RecoveryReport recovery) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
@@ -75,7 +74,8 @@ public final class GrowLog implements AutoCloseable {
         this.maxPayload = GrowLogConfig.maxPayload(segmentSize);
         this.appender = appender;
         this.checkpointer = checkpointer;
-        this.lock = lock;
+        this.lock = appender != null ? checkpointer.appendLock() : follower.lock();
+        this.follower = follower;
         this.durability = durability;
         this.recovery = recovery;
     }
@@ -311,28 +311,7 @@ public final class GrowLog implements AutoCloseable {
 
     /** Applies a repair to this log, just opened with its damage kept. */
     RepairReport repair(RepairMode mode) throws IOException {
-        long endBefore = appender.end();
-        RecordScanner.Result all = RecordScanner.verify(mapping, startPosition(), Long.MAX_VALUE);
-        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scan(mapping, startPosition()) : all;
-        if (mode == RepairMode.SKIP) {
-            for (RecordScanner.Damage d : all.damage()) {
-                if (d.position() + d.length() <= all.end()) {
-                    Repairer.skip(mapping, d.position(), d.position() + d.length());
-                }
-            }
-        }
-        long size = sys.size(file, fd);
-        sys.zeroRange(file, fd, kept.end(), size - kept.end());
-        lock.lock();
-        try {
-            appender.reset(kept.end(), kept.records(), kept.bytes());
-        } finally {
-            lock.unlock();
-        }
-        checkpointer.resyncFrom(startPosition());
-        checkpointer.checkpoint(false);
-        return new RepairReport(mode, Repairer.publicDamage(all), kept.records(), all.records() - kept.records(),
-                endBefore, kept.end());
+        return Repairer.apply(mode, file, sys, fd, mapping, appender, checkpointer, lock);
     }
 
     /** Position of the first record. */
@@ -346,8 +325,7 @@ public final class GrowLog implements AutoCloseable {
         if (appender != null) {
             return appender.end();
         }
-        follow();
-        return followedEnd;
+        return follower.follow().end();
     }
 
     /** Largest payload this log accepts, in bytes. */
@@ -370,17 +348,16 @@ public final class GrowLog implements AutoCloseable {
 
     /** A snapshot of this log's counters. */
     public GrowLogStats stats() throws IOException {
+        checkOpen();
+        Follower.Found found = appender == null ? follower.follow() : null;
         lock.lock();
         try {
             checkOpen();
-            if (appender == null) {
-                follow();
-            }
             GrowableMapping.Counters c = mapping.counters();
-            boolean writable = appender != null;
-            return new GrowLogStats(writable ? appender.records() : followedRecords,
-                    writable ? appender.payloadBytes() : followedBytes, startPosition(),
-                    writable ? appender.end() : followedEnd,
+            boolean writable = found == null;
+            return new GrowLogStats(writable ? appender.records() : found.records(),
+                    writable ? appender.payloadBytes() : found.bytes(), startPosition(),
+                    writable ? appender.end() : found.end(),
                     writable ? checkpointer.syncedEnd() : recovery.checkpoint(), writable ? checkpointer.syncs() : 0,
                     writable ? appender.fileSize() : sys.size(file, fd), mapping.mappedLength(), mapping.segmentSize(),
                     c.headroom(), c.growths(), c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(),
@@ -459,26 +436,11 @@ public final class GrowLog implements AutoCloseable {
      * nothing to follow (always for a writer). Must not be called inside a lease.
      */
     boolean followGrowth() throws IOException {
-        if (appender != null) {
+        if (follower == null) {
             return false;
         }
-        lock.lock();
-        try {
-            checkOpen();
-            long size = sys.size(file, fd);
-            long mapped = mapping.mappedLength();
-            if (size < mapped) {
-                throw new CorruptLogException(file, size, "file shrank while mapped: actual size=" + size
-                        + " expected at least " + mapped + " (truncated by another process?)");
-            }
-            if (size == mapped) {
-                return false;
-            }
-            mapping.growTo(size);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        checkOpen();
+        return follower.followGrowth();
     }
 
     /**
@@ -503,29 +465,6 @@ public final class GrowLog implements AutoCloseable {
             return FileHeader.checkpoint(mapping.segment(0));
         } finally {
             mapping.release();
-        }
-    }
-
-    void followed(long end, long records, long bytes) {
-        followedEnd = end;
-        followedRecords = records;
-        followedBytes = bytes;
-    }
-
-    /** Read-only logs: follows growth and scans the records appended since the last look. */
-    private void follow() throws IOException {
-        lock.lock();
-        try {
-            followGrowth();
-            mapping.acquire();
-            try {
-                RecordScanner.Result scan = RecordScanner.scan(mapping, followedEnd);
-                followed(scan.end(), followedRecords + scan.records(), followedBytes + scan.bytes());
-            } finally {
-                mapping.release();
-            }
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -77,7 +77,7 @@ final class Opener {
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
                     scan.records(), scan.end(), !scan.clean(), scan.problem(), zeroed);
             GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), appender, checkpointer,
-                    appendLock, config.durability(), report);
+                    null, config.durability(), report);
             if (config.durability() == Durability.INTERVAL) {
                 checkpointer.startFlusher(config.syncInterval().toNanos());
             }
@@ -104,11 +104,11 @@ final class Opener {
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
                     scan.records(), scan.end(), !scan.clean(), scan.problem(), 0);
-            GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, null,
-                    new ReentrantLock(), Durability.NONE, report);
-            log.followed(scan.end(), (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
-                    (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes());
-            return log;
+            Follower follower = new Follower(file, sys, fd, mapping, new ReentrantLock(), new Follower.Found(scan.end(),
+                    (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
+                    (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes()));
+            return new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, null, follower,
+                    Durability.NONE, report);
         } catch (IOException | RuntimeException | Error e) {
             release(sys, file, fd, mapping, e);
             throw e;

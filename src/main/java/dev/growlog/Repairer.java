@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
@@ -34,6 +36,34 @@ final class Repairer {
         try (GrowLog log = Opener.openWritable(path, config, sys, true)) {
             return log.repair(mode);
         }
+    }
+
+    /** Repairs a log just opened for writing with its damage kept; see {@link GrowLog#repair(Path, RepairMode)}. */
+    static RepairReport apply(RepairMode mode, Path file, Syscalls sys, int fd, GrowableMapping mapping,
+                              Appender appender, Checkpointer checkpointer, ReentrantLock appendLock)
+            throws IOException {
+        long start = FileHeader.SIZE;
+        long endBefore = appender.end();
+        RecordScanner.Result all = RecordScanner.verify(mapping, start, Long.MAX_VALUE);
+        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scan(mapping, start) : all;
+        if (mode == RepairMode.SKIP) {
+            for (RecordScanner.Damage d : all.damage()) {
+                if (d.position() + d.length() <= all.end()) {
+                    skip(mapping, d.position(), d.position() + d.length());
+                }
+            }
+        }
+        sys.zeroRange(file, fd, kept.end(), sys.size(file, fd) - kept.end());
+        appendLock.lock();
+        try {
+            appender.reset(kept.end(), kept.records(), kept.bytes());
+        } finally {
+            appendLock.unlock();
+        }
+        checkpointer.resyncFrom(start);
+        checkpointer.checkpoint(false);
+        return new RepairReport(mode, publicDamage(all), kept.records(), all.records() - kept.records(),
+                endBefore, kept.end());
     }
 
     /** Marks {@code [from, to)} skipped, one record per segment it touches. */

@@ -69,7 +69,10 @@ public final class GrowableMapping {
     private final List<Region> retired = new ArrayList<>();
     /** Mapped bytes from the start of the file; grows only. */
     private volatile long mappedLength;
-    /** Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal. */
+    /**
+     * Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal.
+     * Page-aligned: the mapping covers whole pages even when the file ends inside one.
+     */
     private long reservedStart;
     private long reservedEnd;
     /** Goes up by one at every move; views from an older generation must not be used. */
@@ -111,8 +114,8 @@ public final class GrowableMapping {
         m.base = address;
         m.current = new Region(sys, file, address, length);
         m.mappedLength = length;
-        m.reservedStart = address + length;
-        m.reservedEnd = address + length + headroom;
+        m.reservedStart = address + m.pages(length);
+        m.reservedEnd = address + m.pages(length + headroom);
         return m;
     }
 
@@ -188,11 +191,11 @@ public final class GrowableMapping {
             return;
         }
         growths++;
-        long end = base + oldLength;
-        long newEnd = base + newLength;
+        long end = base + pages(oldLength);
+        long newEnd = base + pages(newLength);
         if (reservedStart == end && reservedEnd >= newEnd) {
             // Hand back the headroom the mapping needs, then grow into it.
-            sys.unmap(file, end, newLength - oldLength);
+            sys.unmap(file, end, newEnd - end);
             reservedStart = newEnd;
             if (sys.remapInPlace(file, base, oldLength, newLength)) {
                 grown(newLength);
@@ -208,8 +211,8 @@ public final class GrowableMapping {
     private void grown(long newLength) {
         current.grown(newLength);
         mappedLength = newLength;
-        if (reservedStart < base + newLength) {
-            reservedStart = base + newLength;
+        if (reservedStart < base + pages(newLength)) {
+            reservedStart = base + pages(newLength);
         }
         inPlaceGrowths++;
     }
@@ -245,8 +248,8 @@ public final class GrowableMapping {
             current = new Region(sys, file, newBase, newLength);
             base = newBase;
             mappedLength = newLength;
-            reservedStart = newBase + newLength;
-            reservedEnd = newBase + newLength + headroom;
+            reservedStart = newBase + pages(newLength);
+            reservedEnd = newBase + pages(newLength + headroom);
             generation++;
             moves++;
             views.invalidateAll();
@@ -309,6 +312,12 @@ public final class GrowableMapping {
         } finally {
             barrier.writeLock().unlock();
         }
+    }
+
+    /** {@code length} rounded up to whole pages: what a mapping of that many bytes covers. */
+    private long pages(long length) {
+        long page = sys.pageSize();
+        return (length + page - 1) & -page;
     }
 
     private void checkOpen() {

@@ -1,0 +1,86 @@
+package dev.growlog;
+
+import dev.growlog.error.CorruptLogException;
+import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.nativeio.Syscalls;
+import dev.growlog.internal.recovery.RecordScanner;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A read-only log's view of a writer in another process: grows its own mapping when the file
+ * grows and scans the records committed since it last looked.
+ *
+ * <h2>Concurrency</h2>
+ * One lock serialises following; growth of the mapping may move it, which waits for readers'
+ * leases, so the lock is never taken inside a lease. A record is found only once its commit word
+ * is published, and only when it lies inside the mapping, so a follower never reads past what
+ * it has mapped.
+ */
+final class Follower {
+    /** The end, record count and payload bytes found so far. */
+    record Found(long end, long records, long bytes) {
+    }
+
+    private final Path file;
+    private final Syscalls sys;
+    private final int fd;
+    private final GrowableMapping mapping;
+    private final ReentrantLock lock;
+    private volatile Found found;
+
+    Follower(Path file, Syscalls sys, int fd, GrowableMapping mapping, ReentrantLock lock, Found found) {
+        this.file = file;
+        this.sys = sys;
+        this.fd = fd;
+        this.mapping = mapping;
+        this.lock = lock;
+        this.found = found;
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    /** Grows the mapping to the file's size; false when it already covered it. */
+    boolean followGrowth() throws IOException {
+        lock.lock();
+        try {
+            long size = sys.size(file, fd);
+            long mapped = mapping.mappedLength();
+            if (size < mapped) {
+                throw new CorruptLogException(file, size, "file shrank while mapped: actual size=" + size
+                        + " expected at least " + mapped + " (truncated by another process?)");
+            }
+            if (size == mapped) {
+                return false;
+            }
+            mapping.growTo(size);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Follows growth and scans the records appended since the last look. */
+    Found follow() throws IOException {
+        lock.lock();
+        try {
+            followGrowth();
+            Found last = found;
+            RecordScanner.Result scan;
+            mapping.acquire();
+            try {
+                scan = RecordScanner.scan(mapping, last.end());
+            } finally {
+                mapping.release();
+            }
+            found = new Found(scan.end(), last.records() + scan.records(), last.bytes() + scan.bytes());
+            return found;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
