@@ -25,6 +25,15 @@ import java.util.zip.CRC32C;
  */
 final class Appender {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle END;
+
+    static {
+        try {
+            END = MethodHandles.lookup().findVarHandle(Appender.class, "end", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Path file;
     private final Syscalls sys;
@@ -34,17 +43,23 @@ final class Appender {
     private final int segmentShift;
     private final long segmentMask;
 
-    /** Position of the next record; readers on other threads read it. */
-    private volatile long end;
-    private volatile long records;
-    private volatile long payloadBytes;
+    /**
+     * Position of the next record. Written with release semantics after each record is
+     * published; other threads read it through {@link #end()} with acquire semantics.
+     */
+    private long end;
+    /** Data records and their payload bytes; read by others only under the append lock. */
+    private long records;
+    private long payloadBytes;
     /** File size in bytes; the mapping covers it once growth completes. */
     private long fileSize;
+    /** Mapped length as this writer last grew it; only this writer grows the mapping. */
+    private long mappedEnd;
 
-    /** The writer's current segment view, its segment and generation. */
+    /** The writer's current segment view and the file range it covers: [viewStart, viewEnd). */
     private ByteBuffer view;
-    private long viewSegment = -1;
-    private long viewGeneration = -1;
+    private long viewStart;
+    private long viewEnd;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[12];
 
@@ -61,13 +76,14 @@ final class Appender {
         this.records = records;
         this.payloadBytes = payloadBytes;
         this.fileSize = fileSize;
+        this.mappedEnd = mapping.mappedLength();
     }
 
     long append(byte[] payload, int offset, int length) throws IOException {
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
         int checksum = RecordFormat.checksum(crc, scratch, position, word, payload, offset, length);
-        int at = viewOffset(position);
+        int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, offset, length);
         publish(at, checksum, word);
         return appended(position, length);
@@ -78,7 +94,7 @@ final class Appender {
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
         int checksum = RecordFormat.checksum(crc, scratch, position, word, payload);
-        int at = viewOffset(position);
+        int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, payload.position(), length);
         publish(at, checksum, word);
         return appended(position, length);
@@ -93,7 +109,7 @@ final class Appender {
     private long appended(long position, int length) {
         records++;
         payloadBytes += length;
-        end = position + RecordFormat.recordSize(length);
+        END.setRelease(this, position + RecordFormat.recordSize(length));
         return position;
     }
 
@@ -106,28 +122,28 @@ final class Appender {
         long size = RecordFormat.recordSize(length);
         long segmentEnd = (position | segmentMask) + 1;
         long padding = position + size > segmentEnd ? segmentEnd - position : 0;
-        if (position + padding + size > mapping.mappedLength()) {
+        if (position + padding + size > mappedEnd) {
             grow(position + padding + size);
         }
         if (padding > 0) {
-            int at = viewOffset(position);
+            int at = viewOffset(position, 0);
             int word = RecordFormat.paddingWord((int) padding - RecordFormat.HEADER_SIZE);
             publish(at, RecordFormat.checksum(crc, scratch, position, word), word);
-            end = segmentEnd;
+            END.setRelease(this, segmentEnd);
             position = segmentEnd;
         }
         return position;
     }
 
-    private int viewOffset(long position) {
-        long segment = position >>> segmentShift;
-        if (segment != viewSegment || viewGeneration != mapping.generation()
-                || view.capacity() < Math.min(mapping.mappedLength() - (segment << segmentShift), segmentMask + 1)) {
+    /** The offset of {@code position} in the current view, switching views when the record is outside it. */
+    private int viewOffset(long position, int length) {
+        if (position < viewStart || position + RecordFormat.HEADER_SIZE + length > viewEnd) {
+            long segment = position >>> segmentShift;
             view = mapping.segment(segment);
-            viewSegment = segment;
-            viewGeneration = mapping.generation();
+            viewStart = segment << segmentShift;
+            viewEnd = viewStart + view.capacity();
         }
-        return (int) (position & segmentMask);
+        return (int) (position - viewStart);
     }
 
     /** Reserves blocks, extends the file, then grows the mapping to cover at least {@code needed}. */
@@ -151,6 +167,8 @@ final class Appender {
             fileSize = newSize;
         }
         mapping.growTo(fileSize);
+        mappedEnd = mapping.mappedLength();
+        viewEnd = 0; // the mapping may have moved: look the view up again
     }
 
     /** Refuses growth that would leave less free space than the configured floor. */
@@ -168,7 +186,7 @@ final class Appender {
 
     /** After an explicit repair: appends continue at {@code end}. */
     void reset(long end, long records, long payloadBytes) {
-        this.end = end;
+        END.setRelease(this, end);
         this.records = records;
         this.payloadBytes = payloadBytes;
     }
@@ -199,7 +217,7 @@ final class Appender {
     }
 
     long end() {
-        return end;
+        return (long) END.getAcquire(this);
     }
 
     long records() {
