@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
@@ -51,8 +52,17 @@ final class Appender {
     /** Data records and their payload bytes; read by others only under the append lock. */
     private long records;
     private long payloadBytes;
-    /** File size in bytes; the mapping covers it once growth completes. */
-    private long fileSize;
+    /** File size in bytes; the mapping covers it once growth completes. Written under the append lock. */
+    private volatile long fileSize;
+    /** Disk blocks are reserved up to here (at least {@link #fileSize}); a pretoucher may raise it early. */
+    private volatile long reservedTo;
+    /** Serialises block reservation between the writer and the pretoucher. */
+    private final Object reserveLock = new Object();
+    /** When {@link #end} passes this, the pretoucher is woken; Long.MAX_VALUE without one. */
+    private volatile long wakeAt = Long.MAX_VALUE;
+    private volatile Thread pretoucher;
+    /** The pretoucher working ahead of this writer, or null. */
+    private Pretoucher pretouching;
     /** Mapped length as this writer last grew it; only this writer grows the mapping. */
     private long mappedEnd;
 
@@ -76,6 +86,7 @@ final class Appender {
         this.records = records;
         this.payloadBytes = payloadBytes;
         this.fileSize = fileSize;
+        this.reservedTo = fileSize;
         this.mappedEnd = mapping.mappedLength();
     }
 
@@ -109,7 +120,12 @@ final class Appender {
     private long appended(long position, int length) {
         records++;
         payloadBytes += length;
-        END.setRelease(this, position + RecordFormat.recordSize(length));
+        long newEnd = position + RecordFormat.recordSize(length);
+        END.setRelease(this, newEnd);
+        if (newEnd > wakeAt) {
+            wakeAt = Long.MAX_VALUE;
+            LockSupport.unpark(pretoucher);
+        }
         return position;
     }
 
@@ -160,8 +176,7 @@ final class Appender {
                     + " expected=" + fileSize + " (truncated by another process?)");
         }
         if (target > fileSize) {
-            long step = Math.min(Math.max(fileSize, page), config.maxGrowthStep());
-            long newSize = Math.min(config.maxSize(), Math.max(target, (fileSize + step + page - 1) & -page));
+            long newSize = growthSize(target);
             checkFreeSpaceFloor(newSize - fileSize);
             reserveBlocks(newSize);
             fileSize = newSize;
@@ -169,6 +184,70 @@ final class Appender {
         mapping.growTo(fileSize);
         mappedEnd = mapping.mappedLength();
         viewEnd = 0; // the mapping may have moved: look the view up again
+    }
+
+    /** The size the file grows to when it must hold {@code target} bytes: doubling, by at most the step. */
+    private long growthSize(long target) {
+        long page = sys.pageSize();
+        long step = Math.min(Math.max(fileSize, page), config.maxGrowthStep());
+        return Math.min(config.maxSize(), Math.max(target, (fileSize + step + page - 1) & -page));
+    }
+
+    /**
+     * Pretoucher, without the append lock: reserves the blocks of the next growth step ahead of
+     * need, so that growth on the writer's path does not wait for the file system. Failures are
+     * left for that growth to report, with the log unchanged.
+     */
+    void reserveAhead() {
+        long size = fileSize;
+        long newSize = growthSize(size + 1);
+        if (newSize <= reservedTo || size + 1 > config.maxSize()) {
+            return;
+        }
+        synchronized (reserveLock) {
+            try {
+                checkFreeSpaceFloor(newSize - size);
+                sys.allocate(file, fd, size, newSize - size);
+                reservedTo = Math.max(reservedTo, newSize);
+            } catch (IOException ignored) {
+                // the next growth makes the same call and reports the failure
+            }
+        }
+    }
+
+    /** Pretoucher, under the append lock: grows the mapping before the writer needs it. */
+    void growAhead(long needed) throws IOException {
+        if (needed > mappedEnd) {
+            grow(Math.min(needed, config.maxSize()));
+        }
+    }
+
+    long mappedEnd() {
+        return mappedEnd;
+    }
+
+    /** Starts a pretoucher working ahead of this writer. */
+    void startPretoucher(Pretoucher task) {
+        pretouching = task;
+        task.start();
+    }
+
+    /** Stops the pretoucher, if any, and waits for it. */
+    void stopPretoucher() {
+        if (pretouching != null) {
+            pretouching.stop();
+        }
+    }
+
+    /** Bytes the pretoucher has faulted in ahead of the writer. */
+    long pretouchedBytes() {
+        return pretouching == null ? 0 : pretouching.populatedBytes();
+    }
+
+    /** Registers the pretoucher thread, woken when the end passes {@code position}. */
+    void wakeAt(Thread thread, long position) {
+        pretoucher = thread;
+        wakeAt = position;
     }
 
     /** Refuses growth that would leave less free space than the configured floor. */
@@ -192,8 +271,17 @@ final class Appender {
     }
 
     private void reserveBlocks(long newSize) throws IOException {
+        synchronized (reserveLock) {
+            reserveBlocksLocked(newSize);
+        }
+    }
+
+    private void reserveBlocksLocked(long newSize) throws IOException {
         try {
-            sys.allocate(file, fd, fileSize, newSize - fileSize);
+            if (newSize > reservedTo) {
+                sys.allocate(file, fd, fileSize, newSize - fileSize);
+                reservedTo = Math.max(reservedTo, newSize);
+            }
             sys.truncate(file, fd, newSize);
         } catch (NativeCallException e) {
             restoreSize(e);
@@ -209,6 +297,7 @@ final class Appender {
     private void restoreSize(Exception failed) {
         try {
             if (sys.size(file, fd) != fileSize) {
+                reservedTo = fileSize; // truncating may free blocks reserved beyond the end
                 sys.truncate(file, fd, fileSize);
             }
         } catch (NativeCallException e) {

@@ -361,7 +361,8 @@ public final class GrowLog implements AutoCloseable {
                     writable ? checkpointer.syncedEnd() : recovery.checkpoint(), writable ? checkpointer.syncs() : 0,
                     writable ? appender.fileSize() : sys.size(file, fd), mapping.mappedLength(), mapping.segmentSize(),
                     c.headroom(), c.growths(), c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(),
-                    c.maxMoveWaitNanos(), c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses());
+                    c.maxMoveWaitNanos(), c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses(),
+                    writable ? appender.pretouchedBytes() : 0);
         } finally {
             lock.unlock();
         }
@@ -376,8 +377,9 @@ public final class GrowLog implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (checkpointer != null) {
+        if (appender != null) {
             checkpointer.stopFlusher();
+            appender.stopPretoucher();
         }
         lock.lock();
         try {

@@ -23,6 +23,8 @@ import java.util.Objects;
  *   <tr><td>durability</td><td>{@link Durability#NONE}</td><td>when records become durable
  *       without an explicit sync</td></tr>
  *   <tr><td>syncInterval</td><td>100 ms</td><td>how often {@link Durability#INTERVAL} syncs</td></tr>
+ *   <tr><td>pretouchAhead</td><td>8 MiB</td><td>a background thread reserves blocks, grows the
+ *       mapping and faults in pages this far ahead of the writer; 0 turns it off</td></tr>
  *   <tr><td>minFreeSpace</td><td>0</td><td>growth that would leave less free space on the file
  *       system throws {@link dev.growlog.error.LogFullException} early</td></tr>
  * </table>
@@ -41,6 +43,7 @@ public final class GrowLogConfig {
     private final Durability durability;
     private final Duration syncInterval;
     private final long minFreeSpace;
+    private final long pretouchAhead;
 
     private GrowLogConfig(Builder b) {
         this.segmentSize = b.segmentSize;
@@ -51,6 +54,7 @@ public final class GrowLogConfig {
         this.durability = b.durability;
         this.syncInterval = b.syncInterval;
         this.minFreeSpace = b.minFreeSpace;
+        this.pretouchAhead = b.pretouchAhead;
     }
 
     public static Builder builder() {
@@ -93,6 +97,10 @@ public final class GrowLogConfig {
         return minFreeSpace;
     }
 
+    public long pretouchAhead() {
+        return pretouchAhead;
+    }
+
     /** Largest payload a log with this segment size accepts, in bytes. */
     public static int maxPayload(int segmentSize) {
         return segmentSize - 8;
@@ -103,7 +111,7 @@ public final class GrowLogConfig {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
                 + maxGrowthStep + ", maxSize=" + (maxSize == Long.MAX_VALUE ? "unlimited" : maxSize)
                 + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
-                + ", minFreeSpace=" + minFreeSpace + "}";
+                + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + "}";
     }
 
     /** Builds a {@link GrowLogConfig}; {@link #build()} rejects inconsistent values. */
@@ -116,8 +124,14 @@ public final class GrowLogConfig {
         private Durability durability = Durability.NONE;
         private Duration syncInterval = Duration.ofMillis(100);
         private long minFreeSpace;
+        private long pretouchAhead = 8 * MIB;
 
         private Builder() {
+        }
+
+        public Builder pretouchAhead(long bytes) {
+            this.pretouchAhead = bytes;
+            return this;
         }
 
         public Builder durability(Durability durability) {
@@ -179,6 +193,9 @@ public final class GrowLogConfig {
             }
             if (syncInterval.isNegative() || syncInterval.isZero()) {
                 throw new IllegalArgumentException("syncInterval must be positive: " + syncInterval);
+            }
+            if (pretouchAhead < 0) {
+                throw new IllegalArgumentException("pretouchAhead must not be negative: " + pretouchAhead);
             }
             if (minFreeSpace < 0) {
                 throw new IllegalArgumentException("minFreeSpace must not be negative: " + minFreeSpace);

@@ -23,10 +23,11 @@ package dev.growlog;
  * @param totalMoveWaitNanos total time moves waited for leases
  * @param viewCacheHits      segment-view cache hits
  * @param viewCacheMisses    segment-view cache misses
+ * @param pretouchedBytes    bytes the pretoucher faulted in ahead of the writer
  */
 public record GrowLogStats(long records, long payloadBytes, long startPosition, long endPosition,
                            long syncedPosition, long syncs, long fileSize, long mappedSize, int segmentSize, long headroom,
                            long growths, long inPlaceGrowths, long moves, long generation, long leases,
                            long maxMoveWaitNanos, long totalMoveWaitNanos, long viewCacheHits,
-                           long viewCacheMisses) {
+                           long viewCacheMisses, long pretouchedBytes) {
 }

@@ -81,6 +81,10 @@ final class Opener {
             if (config.durability() == Durability.INTERVAL) {
                 checkpointer.startFlusher(config.syncInterval().toNanos());
             }
+            if (config.pretouchAhead() > 0) {
+                appender.startPretoucher(new Pretoucher(appender, mapping, appendLock, config.pretouchAhead(),
+                        file.getFileName().toString()));
+            }
             return log;
         } catch (IOException | RuntimeException | Error e) {
             release(sys, file, fd, mapping, e);

@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  */
 public final class CrossProcessChild {
     static final GrowLogConfig SMALL_STEPS = GrowLogConfig.builder().segmentSize(1 << 20).initialSize(64 * 1024)
-            .maxGrowthStep(256 * 1024).build();
+            .maxGrowthStep(256 * 1024).pretouchAhead(0).build();
 
     private CrossProcessChild() {
     }

@@ -117,7 +117,7 @@ class TailerTest {
     void readOnlyTailer_inThisProcess_followsGrowthAndMovesOfTheWriter() throws Exception {
         Path file = dir.resolve("f.glog");
         GrowLogConfig tiny = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
-                .maxGrowthStep(16 * 1024).headroom(0).build();
+                .maxGrowthStep(16 * 1024).headroom(0).pretouchAhead(0).build();
         try (GrowLog writer = GrowLog.open(file, tiny);
              GrowLog reader = GrowLog.openReadOnly(file, tiny);
              Tailer tailer = reader.tailer(reader.startPosition())) {

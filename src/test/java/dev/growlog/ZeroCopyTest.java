@@ -19,7 +19,7 @@ class ZeroCopyTest {
     Path dir;
 
     private static final GrowLogConfig MOVES_OFTEN = GrowLogConfig.builder().segmentSize(64 * 1024)
-            .initialSize(8192).maxGrowthStep(16 * 1024).headroom(0).build();
+            .initialSize(8192).maxGrowthStep(16 * 1024).headroom(0).pretouchAhead(0).build();
 
     @Test
     void forEach_handsEveryRecordInOrderAsReadOnlyViews() throws Exception {

@@ -264,6 +264,20 @@ public final class GrowableMapping {
         }
     }
 
+    /**
+     * Faults in the pages of {@code [from, to)} for writing without changing them, so the writer
+     * does not pay the first-touch page fault. Call inside a lease. The range is clipped to the
+     * mapping; the advice changes no VMA flags, so it never splits the mapping.
+     */
+    public void populate(long from, long to) throws NativeCallException {
+        long page = sys.pageSize();
+        long start = from & -page;
+        long end = Math.min(pages(to), pages(mappedLength));
+        if (end > start) {
+            sys.populateWrite(file, base + start, end - start);
+        }
+    }
+
     /** Writes the dirty pages of {@code [from, to)} to disk and waits. */
     public void sync(long from, long to) throws NativeCallException {
         checkOpen();

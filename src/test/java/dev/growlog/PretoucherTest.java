@@ -1,0 +1,70 @@
+package dev.growlog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PretoucherTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] record(int i) {
+        byte[] bytes = new byte[1000 + i % 100];
+        ByteBuffer.wrap(bytes).putInt(i);
+        return bytes;
+    }
+
+    @Test
+    void pretoucher_populatesAndGrowsAheadOfTheWriter_andEveryRecordReadsBack() throws Exception {
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(64 * 1024).pretouchAhead(1 << 20).build();
+        List<Long> positions = new ArrayList<>();
+        try (GrowLog log = GrowLog.open(dir.resolve("a.glog"), config)) {
+            for (int i = 0; i < 8000; i++) {
+                positions.add(log.append(record(i)));
+                if (i % 1000 == 0) {
+                    Thread.sleep(20); // give the background thread a chance on a busy machine
+                }
+            }
+            GrowLogStats stats = log.stats();
+            assertThat(stats.pretouchedBytes()).isPositive();
+            assertThat(stats.mappedSize()).isGreaterThan(stats.endPosition());
+            for (int i = 0; i < positions.size(); i++) {
+                assertThat(log.read(positions.get(i))).isEqualTo(record(i));
+            }
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("growlog-pretoucher a.glog"));
+    }
+
+    @Test
+    void pretoucher_whileTheMappingMoves_leavesRecordsIntact() throws Exception {
+        GrowLogConfig config = GrowLogConfig.builder().segmentSize(256 * 1024).initialSize(16 * 1024)
+                .maxGrowthStep(64 * 1024).headroom(0).pretouchAhead(256 * 1024).build();
+        List<Long> positions = new ArrayList<>();
+        try (GrowLog log = GrowLog.open(dir.resolve("b.glog"), config)) {
+            for (int i = 0; i < 20_000; i++) {
+                positions.add(log.append(record(i)));
+            }
+            assertThat(log.stats().moves()).isPositive();
+            for (int i = 0; i < positions.size(); i++) {
+                assertThat(log.read(positions.get(i))).isEqualTo(record(i));
+            }
+        }
+    }
+
+    @Test
+    void pretouchAheadZero_startsNoThread() throws Exception {
+        GrowLogConfig config = GrowLogConfig.builder().pretouchAhead(0).build();
+        try (GrowLog log = GrowLog.open(dir.resolve("c.glog"), config)) {
+            log.append(record(1));
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().equals("growlog-pretoucher c.glog"));
+            assertThat(log.stats().pretouchedBytes()).isZero();
+        }
+    }
+}
