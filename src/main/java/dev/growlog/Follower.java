@@ -44,6 +44,11 @@ final class Follower {
         return lock;
     }
 
+    /** The end found at the last look. */
+    long knownEnd() {
+        return found.end();
+    }
+
     /** Grows the mapping to the file's size; false when it already covered it. */
     boolean followGrowth() throws IOException {
         lock.lock();

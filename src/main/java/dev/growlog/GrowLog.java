@@ -264,10 +264,13 @@ public final class GrowLog implements AutoCloseable {
         return new Tailer(this, new LogReader(this, position));
     }
 
-    /** Checks that a record, or the end, is at {@code position}. */
+    /**
+     * Checks that a record, or the end, is at {@code position}. The start position is a record
+     * boundary by definition: damage there is reported by the reader as corruption.
+     */
     private void checkStart(long position) throws IOException {
         checkPosition(position, true);
-        if (position == endPosition()) {
+        if (position == endPosition() || position == startPosition()) {
             return;
         }
         RecordCursor cursor = new RecordCursor(mapping);
@@ -458,6 +461,14 @@ public final class GrowLog implements AutoCloseable {
             return;
         }
         appended.await(() -> closed || appender.end() > position, nanos);
+    }
+
+    /**
+     * The end as far as this log knows it, without following the file: every commit word below
+     * it has been published.
+     */
+    long knownEnd() {
+        return appender != null ? appender.end() : follower.knownEnd();
     }
 
     /** The checkpoint the header holds now: records before it are durable. */

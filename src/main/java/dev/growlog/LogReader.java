@@ -44,8 +44,6 @@ public final class LogReader implements AutoCloseable {
     private int count;
     private int index = -1;
     private byte[] data = new byte[BATCH_BYTES];
-    /** True once a record has been returned: an invalid first record means a bad start position. */
-    private boolean started;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
@@ -70,22 +68,23 @@ public final class LogReader implements AutoCloseable {
         GrowableMapping mapping = log.mapping();
         for (boolean followed = false; ; followed = true) {
             RecordCursor.Status status;
+            // Read the end before the commit words: every word below it was published before it.
+            long end = log.knownEnd();
             mapping.acquire();
             try {
-                status = fill();
+                status = fill(end);
             } finally {
                 mapping.release();
             }
             if (count > 0) {
                 index = 0;
-                started = true;
                 return true;
             }
             if (status == RecordCursor.Status.END) {
                 return false;
             }
             if (status == RecordCursor.Status.INVALID) {
-                throw invalid();
+                throw log.corrupt(nextPosition, cursor.problem());
             }
             // NOT_MAPPED: follow the file's growth, outside the lease.
             if (followed || !log.followGrowth()) {
@@ -97,8 +96,11 @@ public final class LogReader implements AutoCloseable {
         }
     }
 
-    /** Copies records into the batch until it is full or a non-record is met; returns what stopped it. */
-    private RecordCursor.Status fill() {
+    /**
+     * Copies records into the batch until it is full or a non-record is met; returns what
+     * stopped it. A zero commit word below {@code end} is damage, not the end of the log.
+     */
+    private RecordCursor.Status fill(long end) {
         int used = 0;
         while (count < BATCH_RECORDS) {
             RecordCursor.Status status = cursor.inspect(nextPosition);
@@ -107,7 +109,7 @@ public final class LogReader implements AutoCloseable {
                 continue;
             }
             if (status != RecordCursor.Status.RECORD) {
-                return status;
+                return zeroBelowEnd(status, end);
             }
             int length = cursor.length();
             if (count > 0 && used + length > BATCH_BYTES) {
@@ -129,12 +131,13 @@ public final class LogReader implements AutoCloseable {
         return RecordCursor.Status.RECORD;
     }
 
-    private IOException invalid() {
-        if (!started) {
-            throw new IllegalArgumentException("no record starts at position " + nextPosition + " in " + log.file()
-                    + ": " + cursor.problem());
+    /** END where the log is known to go on means the commit word was lost: report it as damage. */
+    private RecordCursor.Status zeroBelowEnd(RecordCursor.Status status, long end) {
+        if (status == RecordCursor.Status.END && nextPosition < end) {
+            cursor.problem("zero commit word below the end of the log (" + end + ")");
+            return RecordCursor.Status.INVALID;
         }
-        return log.corrupt(nextPosition, cursor.problem());
+        return status;
     }
 
     /**
@@ -156,10 +159,11 @@ public final class LogReader implements AutoCloseable {
         GrowableMapping mapping = log.mapping();
         for (boolean followed = false; ; ) {
             RecordCursor.Status status = RecordCursor.Status.RECORD;
+            long end = log.knownEnd();
             mapping.acquire();
             try {
                 for (int n = 0; n < BATCH_RECORDS && status == RecordCursor.Status.RECORD; n++) {
-                    status = handleOne(handler, zeroCopy);
+                    status = handleOne(handler, zeroCopy, end);
                     handled += status == RecordCursor.Status.RECORD ? 1 : 0;
                 }
             } finally {
@@ -172,7 +176,7 @@ public final class LogReader implements AutoCloseable {
                 case END:
                     return handled;
                 case INVALID:
-                    throw invalid();
+                    throw log.corrupt(nextPosition, cursor.problem());
                 default:
                     if (followed || !log.followGrowth()) {
                         if (nextPosition + 8 <= mapping.mappedLength()) {
@@ -186,21 +190,20 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Hands the next record, skipping padding, to the handler; returns RECORD when it did. */
-    private RecordCursor.Status handleOne(RecordHandler handler, ZeroCopy zeroCopy) {
+    private RecordCursor.Status handleOne(RecordHandler handler, ZeroCopy zeroCopy, long end) {
         RecordCursor.Status status = cursor.inspect(nextPosition);
         while (status == RecordCursor.Status.PADDING) {
             nextPosition = cursor.next();
             status = cursor.inspect(nextPosition);
         }
         if (status != RecordCursor.Status.RECORD) {
-            return status;
+            return zeroBelowEnd(status, end);
         }
         if (!cursor.verifyInPlace()) {
             return RecordCursor.Status.INVALID;
         }
         long position = nextPosition;
         nextPosition = cursor.next();
-        started = true;
         handler.onRecord(position, zeroCopy.payload());
         return RecordCursor.Status.RECORD;
     }

@@ -110,6 +110,11 @@ public final class RecordCursor {
         return problem;
     }
 
+    /** Records why the inspected position is not a valid record, when the caller knows better. */
+    public void problem(String why) {
+        problem = why;
+    }
+
     /**
      * Copies the inspected record's payload into {@code target} at {@code at} and checks its
      * CRC32C there; false, with {@link #problem()} set, when it does not match.
