@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.recovery.RecordCursor;
 
@@ -86,14 +87,27 @@ public final class LogReader implements AutoCloseable {
             if (status == RecordCursor.Status.INVALID) {
                 throw log.corrupt(nextPosition, cursor.problem());
             }
-            // NOT_MAPPED: follow the file's growth, outside the lease.
-            if (followed || !log.followGrowth()) {
-                if (nextPosition + 8 <= mapping.mappedLength()) {
-                    throw log.corrupt(nextPosition, "record runs past the end of the file");
-                }
+            if (!lookAgain(followed)) {
                 return false;
             }
         }
+    }
+
+    /**
+     * After NOT_MAPPED: the first time, follows the file's growth (outside the lease) and asks
+     * to look again, even when there was nothing to follow, since another thread may have grown
+     * the mapping meanwhile. The second time, a record whose header is mapped but whose payload
+     * is not runs past the end of the file.
+     */
+    private boolean lookAgain(boolean followed) throws IOException {
+        if (!followed) {
+            log.followGrowth();
+            return true;
+        }
+        if (nextPosition + RecordFormat.HEADER_SIZE <= log.mapping().mappedLength()) {
+            throw log.corrupt(nextPosition, "record runs past the end of the file");
+        }
+        return false;
     }
 
     /**
@@ -178,10 +192,7 @@ public final class LogReader implements AutoCloseable {
                 case INVALID:
                     throw log.corrupt(nextPosition, cursor.problem());
                 default:
-                    if (followed || !log.followGrowth()) {
-                        if (nextPosition + 8 <= mapping.mappedLength()) {
-                            throw log.corrupt(nextPosition, "record runs past the end of the file");
-                        }
+                    if (!lookAgain(followed)) {
                         return handled;
                     }
                     followed = true;

@@ -88,7 +88,9 @@ public final class RecordCursor {
             return checksumMatches(RecordFormat.checksum(crc, scratch, position, word)) ? Status.PADDING : Status.INVALID;
         }
         next = position + RecordFormat.recordSize(RecordFormat.length(word));
-        return position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapped
+        // Read the mapped length again: the writer grows the mapping before it publishes a
+        // record, and the acquire load above makes that growth visible now.
+        return position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapping.mappedLength()
                 ? Status.NOT_MAPPED : Status.RECORD;
     }
 
