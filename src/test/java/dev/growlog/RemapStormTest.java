@@ -69,7 +69,7 @@ class RemapStormTest {
 
     static StormResult storm(Path file, int records, int threadsPerKind) throws Exception {
         GrowLogConfig config = GrowLogConfig.builder().segmentSize(256 * 1024).initialSize(64 * 1024)
-                .maxGrowthStep(64 * 1024).headroom(0).build();
+                .maxGrowthStep(64 * 1024).headroom(0).pretouchAhead(128 * 1024).build();
         ConcurrentHashMap<Long, Long> indexByPosition = new ConcurrentHashMap<>();
         List<Long> positions = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean done = new AtomicBoolean();
