@@ -42,6 +42,8 @@ import java.util.Properties;
         subcommands = {
             IngestCommand.class,
             AppendCommand.class,
+            CatCommand.class,
+            TailCommand.class,
         })
 public final class GrowlogCommand implements Runnable {
     private final Context context;

@@ -29,7 +29,7 @@ class GrowlogCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest", "append"})
+    @ValueSource(strings = {"ingest", "append", "cat", "tail"})
     void help_ofEveryCommand_listsItsOptionsAndTheExitCodes(String command) {
         Cli.Result result = Cli.in(dir).run(command, "--help");
 
@@ -56,6 +56,14 @@ class GrowlogCommandTest {
                 .endsWith("(see 'growlog ingest --help')" + System.lineSeparator())
                 .hasLineCount(1);
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void badNumber_isAUsageError() {
+        Cli.Result result = Cli.in(dir).run("cat", "--count", "many", "x.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("'many' is not a long").hasLineCount(1);
     }
 
     @Test
