@@ -44,6 +44,9 @@ import java.util.Properties;
             AppendCommand.class,
             CatCommand.class,
             TailCommand.class,
+            VerifyCommand.class,
+            StatsCommand.class,
+            RecoverCommand.class,
         })
 public final class GrowlogCommand implements Runnable {
     private final Context context;

@@ -29,7 +29,7 @@ class GrowlogCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest", "append", "cat", "tail"})
+    @ValueSource(strings = {"ingest", "append", "cat", "tail", "verify", "stats", "recover"})
     void help_ofEveryCommand_listsItsOptionsAndTheExitCodes(String command) {
         Cli.Result result = Cli.in(dir).run(command, "--help");
 
@@ -56,6 +56,14 @@ class GrowlogCommandTest {
                 .endsWith("(see 'growlog ingest --help')" + System.lineSeparator())
                 .hasLineCount(1);
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void missingParameter_isAUsageError() {
+        Cli.Result result = Cli.in(dir).run("verify");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("Missing required parameter: 'LOG'").hasLineCount(1);
     }
 
     @Test
