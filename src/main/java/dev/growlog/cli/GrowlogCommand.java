@@ -47,6 +47,7 @@ import java.util.Properties;
             VerifyCommand.class,
             StatsCommand.class,
             RecoverCommand.class,
+            BenchCommand.class,
         })
 public final class GrowlogCommand implements Runnable {
     private final Context context;
