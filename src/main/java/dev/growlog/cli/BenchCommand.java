@@ -27,11 +27,11 @@ import java.util.concurrent.TimeUnit;
             "Benchmark growlog against plain FileChannel.write, with ratios.",
             "Measures append throughput, append latency (p50, p99, p99.9, max) and scan throughput of growlog "
                     + "against a FileChannel.write baseline with the same framing (length, CRC32C, payload, "
-                    + "8-byte aligned, staged in a 64 KiB buffer), in the same run, and print the ratios.",
+                    + "8-byte aligned, staged in a 64 KiB buffer), in the same run, and prints the ratios.",
             "Each side first runs a warm-up, then a timed pass (throughput), then a pass timing every append "
-                    + "(latency), then three scans of all records (the fastest counts). Neither side syncs until the end, where the time of "
-                    + "a sync (growlog: close) is shown. Files go to a new directory under --log-dir and are "
-                    + "deleted afterwards."})
+                    + "(latency), then three scans of all records (the fastest counts). Neither side syncs until "
+                    + "the end, where the time of a sync (growlog: close) is shown. Files go to a new directory "
+                    + "under --log-dir and are deleted afterwards."})
 final class BenchCommand implements Callable<Integer> {
     /** Scans of all records per side; the fastest counts (the first ones run partly interpreted). */
     private static final int SCANS = 3;
@@ -89,36 +89,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Measured growlog(Path file, byte[] payload, int n) throws IOException {
-        long start;
+        GrowLog log = GrowLog.open(file);
         long appendNanos;
-        Histogram latency = histogram();
-        long scanNanos;
-        long scanned = 0;
+        Histogram latency;
+        long[] scan;
         GrowLogStats stats;
         long closeStart;
-        GrowLog log = GrowLog.open(file);
         try {
-            start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                log.append(payload);
-            }
-            appendNanos = System.nanoTime() - start;
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                log.append(payload);
-                latency.recordValue(Math.min(System.nanoTime() - t0, latency.getHighestTrackableValue()));
-            }
-            scanNanos = Long.MAX_VALUE;
-            for (int round = 0; round < SCANS; round++) {
-                start = System.nanoTime();
-                scanned = 0;
+            appendNanos = appendNanos(() -> log.append(payload), n);
+            latency = latencies(() -> log.append(payload), n);
+            scan = fastestScan(() -> {
+                long scanned = 0;
                 try (LogReader reader = log.reader(log.startPosition())) {
                     while (reader.next()) {
                         scanned++;
                     }
                 }
-                scanNanos = Math.min(scanNanos, System.nanoTime() - start);
-            }
+                return scanned;
+            });
             stats = log.stats();
         } finally {
             closeStart = System.nanoTime();
@@ -126,36 +114,56 @@ final class BenchCommand implements Callable<Integer> {
         }
         long syncNanos = System.nanoTime() - closeStart;
         Files.delete(file);
-        return new Measured(appendNanos, latency, scanNanos, scanned, syncNanos, stats);
+        return new Measured(appendNanos, latency, scan[1], scan[0], syncNanos, stats);
     }
 
     private Measured baseline(Path file, byte[] payload, int n) throws IOException {
-        Histogram latency = histogram();
         try (FileChannelBaseline baseline = new FileChannelBaseline(file)) {
+            long appendNanos = appendNanos(() -> baseline.append(payload), n);
+            Histogram latency = latencies(() -> baseline.append(payload), n);
+            long[] scan = fastestScan(baseline::scan);
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                baseline.append(payload);
-            }
-            long appendNanos = System.nanoTime() - start;
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                baseline.append(payload);
-                latency.recordValue(Math.min(System.nanoTime() - t0, latency.getHighestTrackableValue()));
-            }
-            long scanned = 0;
-            long scanNanos = Long.MAX_VALUE;
-            for (int round = 0; round < SCANS; round++) {
-                start = System.nanoTime();
-                scanned = baseline.scan();
-                scanNanos = Math.min(scanNanos, System.nanoTime() - start);
-            }
-            start = System.nanoTime();
             baseline.sync();
             long syncNanos = System.nanoTime() - start;
-            return new Measured(appendNanos, latency, scanNanos, scanned, syncNanos, null);
+            return new Measured(appendNanos, latency, scan[1], scan[0], syncNanos, null);
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** One append, or one scan returning the records it read. */
+    private interface Step {
+        long run() throws IOException;
+    }
+
+    private static long appendNanos(Step append, int n) throws IOException {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            append.run();
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static Histogram latencies(Step append, int n) throws IOException {
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            append.run();
+            latency.recordValue(Math.min(System.nanoTime() - start, latency.getHighestTrackableValue()));
+        }
+        return latency;
+    }
+
+    /** Records scanned and the fastest of {@link #SCANS} scans in nanoseconds. */
+    private static long[] fastestScan(Step scan) throws IOException {
+        long records = 0;
+        long fastest = Long.MAX_VALUE;
+        for (int round = 0; round < SCANS; round++) {
+            long start = System.nanoTime();
+            records = scan.run();
+            fastest = Math.min(fastest, System.nanoTime() - start);
+        }
+        return new long[] {records, fastest};
     }
 
     /** CPUs and load: a busy machine makes every number here noisy, so say so. */
@@ -165,10 +173,6 @@ final class BenchCommand implements Callable<Integer> {
         return os.getAvailableProcessors() + " CPUs" + (load < 0 ? ""
                 : String.format(Locale.ROOT, ", load average %.1f%s", load,
                         load > os.getAvailableProcessors() / 2.0 ? " (busy: expect noisy numbers)" : ""));
-    }
-
-    private static Histogram histogram() {
-        return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     }
 
     private void report(Output out, Measured g, Measured b) throws StdoutClosedException {
@@ -195,8 +199,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void rate(Output out, String name, double growlog, double baseline, String format)
             throws StdoutClosedException {
-        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name, String.format(Locale.ROOT, format, growlog),
-                String.format(Locale.ROOT, format, baseline), growlog / baseline));
+        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name,
+                String.format(Locale.ROOT, format, growlog), String.format(Locale.ROOT, format, baseline),
+                growlog / baseline));
     }
 
     private static void latency(Output out, String name, long growlog, long baseline) throws StdoutClosedException {
