@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ final class IngestCommand implements Callable<Integer> {
                     RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
                     appended.appendAll(growLog, splitter, progress, total);
                 }
-                perFile.add(String.format("  %10d records %12d bytes  %s", appended.records, appended.bytes,
+                perFile.add(String.format(Locale.ROOT, "  %10d records %12d bytes  %s", appended.records, appended.bytes,
                         input.name));
             }
             long nanos = System.nanoTime() - start;

@@ -9,6 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code growlog stats}: what the header and a read-only open say about a log. */
@@ -59,6 +60,6 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static void row(Output out, String name, String value) throws StdoutClosedException {
-        out.println(String.format("%-16s%s", name, value));
+        out.println(String.format(Locale.ROOT, "%-16s%s", name, value));
     }
 }
