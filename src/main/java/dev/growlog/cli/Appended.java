@@ -1,0 +1,47 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+
+import java.io.IOException;
+
+/** Appends what a {@link RecordSplitter} yields and counts it. Not thread-safe. */
+final class Appended {
+    /** Records appended. */
+    long records;
+    /** Payload bytes appended. */
+    long bytes;
+    /** Input bytes consumed (payload plus line terminators). */
+    long inputBytes;
+    /** Positions of the first and last record appended; -1 before the first. */
+    long first = -1;
+    long last = -1;
+
+    /**
+     * Appends every record of {@code splitter} to {@code log}, counting here and in {@code total}
+     * (which may be this object), and reports progress in input bytes across all inputs.
+     */
+    void appendAll(GrowLog log, RecordSplitter splitter, Progress progress, Appended total) throws IOException {
+        long inputBefore = total.inputBytes;
+        while (splitter.next()) {
+            long position = log.append(splitter.buffer(), 0, splitter.length());
+            add(position, splitter.length());
+            if (total != this) {
+                total.add(position, splitter.length());
+            }
+            progress.update(inputBefore + splitter.bytesRead(), total.records);
+        }
+        inputBytes += splitter.bytesRead();
+        if (total != this) {
+            total.inputBytes += splitter.bytesRead();
+        }
+    }
+
+    void add(long position, int length) {
+        if (first < 0) {
+            first = position;
+        }
+        last = position;
+        records++;
+        bytes += length;
+    }
+}

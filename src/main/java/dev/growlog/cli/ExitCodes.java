@@ -1,0 +1,32 @@
+package dev.growlog.cli;
+
+/**
+ * The exit codes of the {@code growlog} command. Scripts rely on them: keep the numbers stable,
+ * and keep the list in {@link GrowlogCommand}'s help footer and in {@code docs/CLI.md} in step.
+ * A run ended by Ctrl-C exits with 130, set by the JVM.
+ */
+final class ExitCodes {
+    /** Everything worked. */
+    static final int OK = 0;
+    /** A damaged record or header was found; the message names its position. */
+    static final int CORRUPT = 1;
+    /** Bad arguments, or input the command cannot take (a bad position, an oversized record). */
+    static final int USAGE = 2;
+    /** A file named on the command line does not exist. */
+    static final int NOT_FOUND = 3;
+    /** Another process (or another open in this one) has the log open for writing. */
+    static final int LOCKED = 4;
+    /** The disk, or the log's configured maximum size, has no room for more records. */
+    static final int DISK_FULL = 5;
+    /** The file is not a growlog file, or was written by a newer format version. */
+    static final int NOT_A_LOG = 6;
+    /** Any other I/O error: permissions, a failed system call, a failed sync. */
+    static final int IO_ERROR = 7;
+    /** The option is not supported by this version of growlog. */
+    static final int UNSUPPORTED = 8;
+    /** A bug in growlog: please report it with the message. */
+    static final int INTERNAL = 70;
+
+    private ExitCodes() {
+    }
+}

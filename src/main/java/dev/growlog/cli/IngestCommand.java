@@ -1,0 +1,167 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+import dev.growlog.GrowLogStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** {@code growlog ingest}: appends log lines from files or stdin, one record per line (or event). */
+@Command(name = "ingest",
+        description = {
+            "Append log lines from files or stdin to a log, one record per line.",
+            "A record is the line's bytes without its LF (a CR before it is kept), so lines read back byte for "
+                    + "byte. With --multiline-start, a line matching REGEX starts a record and the lines up to "
+                    + "the next match are joined to it with LF (stack traces stay with their message).",
+            "With no FILE, ingests the samples under ./testdata (all files except README.md, LICENSE and "
+                    + "testdata/fixtures/).",
+            "Without --log, writes $" + Context.LOG_ENV + ", or else " + Context.DEFAULT_LOG
+                    + " under the working directory; the log and its directory are created if absent, "
+                    + "and records are appended to what the log already holds."})
+final class IngestCommand implements Callable<Integer> {
+    @ParentCommand
+    private GrowlogCommand parent;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Files to ingest; - reads stdin.")
+    private List<String> files = new ArrayList<>();
+
+    @Option(names = "--log", paramLabel = "PATH", description = "Log to append to (created if absent).")
+    private Path log;
+
+    @Option(names = "--multiline-start", paramLabel = "REGEX",
+            description = "A line in which REGEX is found starts a new record; other lines continue the "
+                    + "current one. Anchor it with ^, e.g. '^\\['.")
+    private Pattern multilineStart;
+
+    @Override
+    public Integer call() throws IOException {
+        Context context = parent.context();
+        List<Input> inputs = inputs(context);
+        Path logFile = log == null ? context.defaultLog() : context.resolve(log);
+        Output out = context.out();
+        try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
+            Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
+            long start = System.nanoTime();
+            Appended total = new Appended();
+            List<String> perFile = new ArrayList<>();
+            for (Input input : inputs) {
+                Appended appended = new Appended();
+                try (InputStream in = input.open(context)) {
+                    RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
+                    appended.appendAll(growLog, splitter, progress, total);
+                }
+                perFile.add(String.format(Locale.ROOT, "  %10d records %12d bytes  %s", appended.records, appended.bytes,
+                        input.name));
+            }
+            long nanos = System.nanoTime() - start;
+            progress.finish();
+            GrowLogStats stats = growLog.stats();
+            for (String line : perFile) {
+                out.println(line);
+            }
+            out.println("ingested " + total.records + " records, " + total.bytes + " bytes ("
+                    + Units.size(total.bytes) + ") from " + inputs.size() + (inputs.size() == 1 ? " input" : " inputs")
+                    + " in " + Units.seconds(nanos) + ": " + Units.rate(total.records, nanos, "records") + ", "
+                    + Units.byteRate(total.bytes, nanos));
+            out.println("log " + logFile + ": " + stats.records() + " records, end position " + stats.endPosition()
+                    + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
+        }
+        return ExitCodes.OK;
+    }
+
+    static String growths(GrowLogStats stats) {
+        return stats.growths() + (stats.growths() == 1 ? " growth" : " growths") + " (" + stats.inPlaceGrowths()
+                + " in place, " + stats.moves() + (stats.moves() == 1 ? " move)" : " moves)");
+    }
+
+    /** The inputs, all checked to exist before the log is opened. */
+    private List<Input> inputs(Context context) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        if (files.isEmpty()) {
+            for (Path sample : bundledSamples(context)) {
+                inputs.add(new Input(context.workDir().resolve(sample), sample.toString()));
+            }
+            return inputs;
+        }
+        boolean stdin = false;
+        for (String name : files) {
+            if ("-".equals(name)) {
+                if (stdin) {
+                    throw new CliException(ExitCodes.USAGE, "stdin (-) can be read only once");
+                }
+                stdin = true;
+                inputs.add(new Input(null, "<stdin>"));
+            } else {
+                Path file = context.resolve(Path.of(name));
+                LogFiles.requireFile(file);
+                inputs.add(new Input(file, name));
+            }
+        }
+        return inputs;
+    }
+
+    /** Every file under ./testdata except README.md, LICENSE and fixtures/, sorted; relative paths. */
+    static List<Path> bundledSamples(Context context) throws IOException {
+        Path dir = context.workDir().resolve("testdata");
+        if (!Files.isDirectory(dir)) {
+            throw new CliException(ExitCodes.NOT_FOUND, "no FILE given and no testdata/ directory in "
+                    + context.resolve(Path.of("")) + ": run it in a growlog checkout, or name files (- for stdin)");
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(file -> context.workDir().relativize(file))
+                    .filter(IngestCommand::isSample)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static boolean isSample(Path relative) {
+        String name = relative.getFileName().toString();
+        boolean fixture = relative.getNameCount() > 2 && relative.getName(1).toString().equals("fixtures");
+        return !fixture && !name.equals("README.md") && !name.equals("LICENSE") && !name.startsWith(".");
+    }
+
+    private static long totalSize(List<Input> inputs) throws IOException {
+        long total = 0;
+        for (Input input : inputs) {
+            if (input.file == null) {
+                return -1;
+            }
+            total += Files.size(input.file);
+        }
+        return total;
+    }
+
+    /** A file, or stdin when {@code file} is null. */
+    private record Input(Path file, String name) {
+        InputStream open(Context context) throws IOException {
+            return file == null ? new NonClosing(context.in()) : Files.newInputStream(file);
+        }
+    }
+
+    /** Keeps stdin open when the input is closed: it belongs to the process. */
+    private static final class NonClosing extends FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // stdin stays open
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Opening logs the way every command does. */
+final class LogFiles {
+    private LogFiles() {
+    }
+
+    /** Opens {@code file} for writing, creating it and its directory if absent; recovery runs. */
+    static GrowLog openForWriting(Path file) throws IOException {
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return GrowLog.open(file);
+    }
+
+    /** Opens an existing log for writing (recovery runs); never creates one. */
+    static GrowLog openExistingForWriting(Path file) throws IOException {
+        requireFile(file);
+        return GrowLog.open(file);
+    }
+
+    /** Opens an existing log read-only: another process may be writing it. */
+    static GrowLog openReadOnly(Path file) throws IOException {
+        requireFile(file);
+        return GrowLog.openReadOnly(file);
+    }
+
+    /** Fails with exit code 3 (or 2 for a directory) unless {@code file} is an existing file. */
+    static void requireFile(Path file) throws NoSuchFileException {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCodes.USAGE, file + " is a directory, not a file");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+import dev.growlog.LogReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code growlog tail}: the last records, and with {@code -f} every record appended after them. */
+@Command(name = "tail",
+        description = {
+            "Print the last records and, with -f, follow a log as it grows.",
+            "Prints the last records of a log (or those from --from POS) and, with -f, keep printing records as "
+                    + "another process appends them, like tail -f. Ctrl-C stops it: output is flushed and the log "
+                    + "closed (exit code 130).",
+            "Opens the log read-only and follows its growth; formats as for cat."})
+final class TailCommand implements Callable<Integer> {
+    @ParentCommand
+    private GrowlogCommand parent;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep following the log until interrupted.")
+    private boolean follow;
+
+    @Option(names = {"-n", "--records"}, paramLabel = "N", defaultValue = "10",
+            description = "Start with the last N records (default: ${DEFAULT-VALUE}); ignored with --from.")
+    private long last;
+
+    @Option(names = "--from", paramLabel = "POS", description = "Start at this record position instead.")
+    private Long from;
+
+    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "100",
+            description = "With -f, how long to wait before looking again when no record is new "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private long pollMillis;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json or raw (default: ${DEFAULT-VALUE}).")
+    private RecordPrinter.Format format;
+
+    @Parameters(index = "0", paramLabel = "LOG", description = "The log file.")
+    private Path log;
+
+    @Override
+    public Integer call() throws IOException {
+        if (last < 0) {
+            throw new CliException(ExitCodes.USAGE, "-n must not be negative: " + last);
+        }
+        if (pollMillis < 1 || pollMillis > 60_000) {
+            throw new CliException(ExitCodes.USAGE, "--poll-ms must be from 1 to 60000: " + pollMillis);
+        }
+        Context context = parent.context();
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread stopOnSignal = new Thread(() -> stop(context, closed), "growlog-tail-stop");
+        if (follow) {
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        }
+        try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
+             LogReader reader = from != null ? Readers.at(growLog, from) : lastRecords(growLog, last)) {
+            RecordPrinter printer = new RecordPrinter(context.out(), format);
+            while (follow ? awaitNext(reader, context) : reader.next()) {
+                printer.print(reader);
+            }
+        } finally {
+            context.out().flushQuietly();
+            closed.countDown();
+            if (follow) {
+                removeHook(stopOnSignal);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Waits until the reader has a next record: polls, flushing what was printed before each
+     * sleep. False once a stop was requested. The only place that polls, so that the library's
+     * tailer can replace it.
+     */
+    private boolean awaitNext(LogReader reader, Context context) throws IOException {
+        while (!context.stopRequested()) {
+            if (reader.next()) {
+                return true;
+            }
+            context.out().flush();
+            try {
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** A reader at the last {@code n} records: skips the others, as counted by the log's stats. */
+    private static LogReader lastRecords(GrowLog log, long n) throws IOException {
+        long skip = log.stats().records() - n;
+        if (skip <= 0) {
+            return log.reader(log.startPosition());
+        }
+        try (LogReader scan = log.reader(log.startPosition())) {
+            for (long i = 0; i < skip && scan.next(); i++) {
+                // skip
+            }
+            return log.reader(scan.nextPosition());
+        }
+    }
+
+    /** Shutdown hook (Ctrl-C, SIGTERM): ask the loop to stop, give it a moment to flush and close. */
+    private static void stop(Context context, CountDownLatch closed) {
+        context.requestStop();
+        try {
+            closed.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting; the hook has run or will find the latch open
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+import dev.growlog.LogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AppendCommandTest {
+    @TempDir
+    Path dir;
+
+    private static List<byte[]> records(Path log) throws IOException {
+        List<byte[]> records = new ArrayList<>();
+        try (GrowLog growLog = GrowLog.openReadOnly(log); LogReader reader = growLog.reader(growLog.startPosition())) {
+            while (reader.next()) {
+                records.add(reader.bytes());
+            }
+        }
+        return records;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] framed(byte[]... records) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        for (byte[] record : records) {
+            out.writeInt(record.length);
+            out.write(record);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void lines_fromStdin_areRecords() throws IOException {
+        Cli.Result result = Cli.in(dir).stdin("alpha\nbeta\n").run("append", "--log", "a.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("a.glog"))).containsExactly(utf8("alpha"), utf8("beta"));
+        assertThat(result.out()).isEqualTo("appended 2 records, 9 bytes to " + dir.resolve("a.glog")
+                + " at positions 4096..4112, end position 4128\n");
+    }
+
+    @Test
+    void binary_readsLengthPrefixedRecords_byteForByte() throws IOException {
+        byte[] zeros = new byte[3];
+        byte[] anyBytes = {(byte) 0xff, '\n', 0, (byte) 0x80};
+        Cli.Result result = Cli.in(dir).stdin(framed(zeros, new byte[0], anyBytes))
+                .run("append", "--binary", "--log", "b.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("b.glog"))).containsExactly(zeros, new byte[0], anyBytes);
+    }
+
+    @Test
+    void binary_endingInsideARecord_isAUsageError_keepingTheRecordsBefore() throws IOException {
+        byte[] input = framed(utf8("whole"), utf8("cut short"));
+        byte[] truncated = Arrays.copyOf(input, input.length - 3);
+
+        Cli.Result result = Cli.in(dir).stdin(truncated).run("append", "--binary", "--log", "b.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).startsWith("growlog: stdin ends inside record 2: its length prefix says 9 bytes");
+        assertThat(records(dir.resolve("b.glog"))).containsExactly(utf8("whole"));
+    }
+
+    @Test
+    void binary_endingInsideALengthPrefix_isAUsageError() {
+        Cli.Result result = Cli.in(dir).stdin(new byte[] {0, 0}).run("append", "--binary", "--log", "b.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).startsWith("growlog: stdin ends inside the length prefix of record 1");
+    }
+
+    @Test
+    void binary_negativeLength_isAUsageError() {
+        Cli.Result result = Cli.in(dir).stdin(new byte[] {(byte) 0xff, 0, 0, 0})
+                .run("append", "--binary", "--log", "b.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("record 1 declares length 4278190080");
+    }
+
+    @Test
+    void durable_syncsAndSaysSo() {
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--durable", "--log", "d.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).endsWith("durable: synced through position 4112\n");
+    }
+
+    @Test
+    void emptyStdin_appendsNothing() {
+        Cli.Result result = Cli.in(dir).run("append", "--log", "e.glog");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("appended 0 records, 0 bytes to " + dir.resolve("e.glog")
+                + ", end position 4096\n");
+    }
+
+    @Test
+    void logOpenByAnotherWriter_isLocked() throws IOException {
+        try (GrowLog writer = GrowLog.open(dir.resolve("l.glog"), Logs.SMALL)) {
+            Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--log", "l.glog");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCKED);
+            assertThat(result.stderr()).contains("is locked by another writer").hasLineCount(1);
+            assertThat(writer.endPosition()).isEqualTo(writer.startPosition());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.growlog.cli;
+
+import dev.growlog.GrowLog;
+import dev.growlog.LogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IngestCommandTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> records(Path log) throws IOException {
+        List<String> records = new ArrayList<>();
+        try (GrowLog growLog = GrowLog.openReadOnly(log); LogReader reader = growLog.reader(growLog.startPosition())) {
+            while (reader.next()) {
+                records.add(new String(reader.bytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return records;
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    void files_becomeOneRecordPerLine_inOrder() throws IOException {
+        write("a.log", "one\ntwo\r\n\nthree");
+        write("b.log", "four\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log", "b.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("out.glog"))).containsExactly("one", "two\r", "", "three", "four");
+        assertThat(result.out())
+                .contains("ingested 5 records, 16 bytes", "from 2 inputs", "records/s", "MB/s")
+                .contains("log " + dir.resolve("out.glog") + ": 5 records, end position ")
+                .containsPattern("\\d+ growths? \\(\\d+ in place, \\d+ moves?\\)")
+                .containsPattern("4 records +12 bytes  a.log");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void secondIngest_appendsToTheLog() throws IOException {
+        write("a.log", "one\n");
+        Cli.in(dir).run("ingest", "--log", "out.glog", "a.log");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(records(dir.resolve("out.glog"))).containsExactly("one", "one");
+    }
+
+    @Test
+    void multilineStart_keepsStackTracesWithTheirMessage() throws IOException {
+        write("k.log", "[1] WARN oops\njava.io.IOException: x\n\tat a(A.java:1)\n[2] INFO fine\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "--multiline-start", "^\\[", "k.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("out.glog")))
+                .containsExactly("[1] WARN oops\njava.io.IOException: x\n\tat a(A.java:1)", "[2] INFO fine");
+    }
+
+    @Test
+    void dash_readsStdin() throws IOException {
+        Cli.Result result = Cli.in(dir).stdin("x\ny\n").run("ingest", "--log", "out.glog", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("out.glog"))).containsExactly("x", "y");
+        assertThat(result.out()).contains("<stdin>");
+    }
+
+    @Test
+    void noFiles_ingestsTheTestdataSamples_intoTheDefaultLog() throws IOException {
+        write("testdata/b/second.log", "b1\nb2\n");
+        write("testdata/a.log", "a1\n");
+        write("testdata/README.md", "readme\n");
+        write("testdata/LICENSE", "license\n");
+        write("testdata/fixtures/torn.glog", "not a sample\n");
+        write("testdata/.hidden", "hidden\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Path log = dir.resolve("target/growlog-data/ingest.glog");
+        assertThat(records(log)).containsExactly("a1", "b1", "b2");
+        assertThat(result.out()).contains("log " + log + ":");
+    }
+
+    @Test
+    void environmentVariable_choosesTheDefaultLog() throws IOException {
+        write("a.log", "a1\n");
+
+        Cli.Result result = Cli.in(dir).env(Map.of("GROWLOG_LOG", "elsewhere/my.glog")).run("ingest", "a.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(records(dir.resolve("elsewhere/my.glog"))).containsExactly("a1");
+    }
+
+    @Test
+    void noFilesAndNoTestdata_isNotFound() {
+        Cli.Result result = Cli.in(dir).run("ingest");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(result.stderr()).startsWith("growlog: no FILE given and no testdata/ directory").hasLineCount(1);
+    }
+
+    @Test
+    void missingFile_isNotFound_andNoLogIsCreated() throws IOException {
+        write("a.log", "a1\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log", "missing.log");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(result.stderr()).isEqualTo("growlog: no such file: " + dir.resolve("missing.log")
+                + System.lineSeparator());
+        assertThat(dir.resolve("out.glog")).doesNotExist();
+    }
+
+    @Test
+    void logOpenByAnotherWriter_isLocked() throws IOException {
+        write("a.log", "a1\n");
+        Path log = dir.resolve("out.glog");
+        try (GrowLog writer = GrowLog.open(log, Logs.SMALL)) {
+            Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCKED);
+            assertThat(result.stderr()).startsWith("growlog: log " + log + " is locked by another writer")
+                    .hasLineCount(1);
+            assertThat(writer.stats().records()).isZero();
+        }
+    }
+
+    @Test
+    void logThatIsNotAGrowlogFile_isRefused_andLeftAlone() throws IOException {
+        write("a.log", "a1\n");
+        Path notALog = write("notes.txt", "just some text, long enough to be a file\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "notes.txt", "a.log");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_A_LOG);
+        assertThat(result.stderr()).startsWith("growlog: not a growlog file: " + notALog);
+        assertThat(Files.readString(notALog)).isEqualTo("just some text, long enough to be a file\n");
+    }
+
+    @Test
+    void badRegex_isAUsageError() {
+        Cli.Result result = Cli.in(dir).run("ingest", "--multiline-start", "[", "a.log");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("--multiline-start").hasLineCount(1);
+    }
+
+    @Test
+    void stdinTwice_isAUsageError() {
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "-", "-");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).isEqualTo("growlog: stdin (-) can be read only once" + System.lineSeparator());
+    }
+
+    @Test
+    void onATerminal_drawsAProgressBar_thenClearsIt() throws IOException {
+        write("a.log", "x\n".repeat(200_000));
+
+        Cli.Result result = Cli.in(dir).terminal().run("ingest", "--log", "out.glog", "a.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).startsWith("\ringest [").contains("%", " records, ", "MB/s")
+                .contains("\r" + " ".repeat(20)).contains("ingested 200000 records");
+    }
+
+    @Test
+    void notOnATerminal_drawsNoProgressBar() throws IOException {
+        write("a.log", "x\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log");
+
+        assertThat(result.out()).doesNotContain("\r");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.growlog.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VerifyCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void soundLog_isOk_withASummary() throws IOException {
+        String[] records = new String[3000];
+        long bytes = 0;
+        for (int i = 0; i < records.length; i++) {
+            records[i] = "record number " + i;
+            bytes += records[i].length();
+        }
+        Logs.create(dir.resolve("a.glog"), records);
+
+        Cli.Result result = Cli.in(dir).run("verify", "a.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).startsWith("verified " + dir.resolve("a.glog") + ": 3000 records, " + bytes
+                + " payload bytes, end position ").endsWith(": OK\n");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void flippedPayloadBit_isExitCode1_namingThePosition() throws IOException {
+        List<Long> at = Logs.create(dir.resolve("a.glog"), "first", "second", "third", "fourth");
+        Logs.flipBit(dir.resolve("a.glog"), at.get(2) + 8 + 2);
+
+        Cli.Result result = Cli.in(dir).run("verify", "a.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CORRUPT);
+        assertThat(result.out()).startsWith("verified " + dir.resolve("a.glog") + ": 2 records, 11 payload bytes, "
+                + "end position " + at.get(2) + " in ").endsWith(": DAMAGED\n");
+        assertThat(result.stderr()).isEqualTo("growlog: corrupt log " + dir.resolve("a.glog") + " at position "
+                + at.get(2) + ": " + result.stderr().substring(result.stderr().indexOf("checksum")))
+                .hasLineCount(1);
+    }
+
+    @Test
+    void damagedCommitWord_isExitCode1_namingThePosition() throws IOException {
+        List<Long> at = Logs.create(dir.resolve("a.glog"), "first", "second");
+        Logs.flipBit(dir.resolve("a.glog"), at.get(1) + 3);
+
+        Cli.Result result = Cli.in(dir).run("verify", "a.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CORRUPT);
+        assertThat(result.stderr()).contains("at position " + at.get(1) + ": ");
+    }
+
+    @Test
+    void onATerminal_drawsProgress() throws IOException {
+        Logs.create(dir.resolve("a.glog"), "x");
+
+        Cli.Result result = Cli.in(dir).terminal().run("verify", "a.glog");
+
+        assertThat(result.out()).startsWith("\rverify [").contains("verified ");
+    }
+
+    @Test
+    void missingLog_isNotFound() {
+        assertThat(Cli.in(dir).run("verify", "nope.glog").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void emptyFile_isNotAGrowlogFile() throws IOException {
+        Files.createFile(dir.resolve("empty.glog"));
+
+        Cli.Result result = Cli.in(dir).run("verify", "empty.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_A_LOG);
+        assertThat(result.stderr()).contains("is empty");
+    }
+
+    @Test
+    void damagedHeader_isCorrupt() throws IOException {
+        Logs.create(dir.resolve("a.glog"), "x");
+        Logs.flipBit(dir.resolve("a.glog"), 17);
+
+        Cli.Result result = Cli.in(dir).run("verify", "a.glog");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CORRUPT);
+        assertThat(result.stderr()).contains("header checksum");
+    }
+
+    @Test
+    void directory_isAUsageError() {
+        Cli.Result result = Cli.in(dir).run("verify", ".");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("is a directory");
+    }
+}
