@@ -75,13 +75,8 @@ final class Follower {
         try {
             followGrowth();
             Found last = found;
-            RecordScanner.Result scan;
-            mapping.acquire();
-            try {
-                scan = RecordScanner.scan(mapping, last.end());
-            } finally {
-                mapping.release();
-            }
+            RecordScanner.Result scan = RecordScanner.inLeases(mapping, last.end(), false, Long.MAX_VALUE,
+                    GrowLog.SCAN_PIECE, position -> { });
             found = new Found(scan.end(), last.records() + scan.records(), last.bytes() + scan.bytes());
             return found;
         } finally {

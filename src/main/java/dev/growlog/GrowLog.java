@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,6 +45,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * guard against a truncation that races a read.
  */
 public final class GrowLog implements AutoCloseable {
+    /** Bytes a long scan covers inside one lease. */
+    static final long SCAN_PIECE = 8L << 20;
+
     private final Path file;
     private final Syscalls sys;
     private final int fd;
@@ -291,14 +295,17 @@ public final class GrowLog implements AutoCloseable {
      * as reading the whole log.
      */
     public VerifyReport verify() throws IOException {
+        return verify(position -> { });
+    }
+
+    /**
+     * As {@link #verify()}, calling {@code progress} with the position reached after each piece
+     * of the scan (every few MiB), for progress bars.
+     */
+    public VerifyReport verify(LongConsumer progress) throws IOException {
         long end = endPosition();
-        RecordScanner.Result result;
-        mapping.acquire();
-        try {
-            result = RecordScanner.verify(mapping, startPosition(), end);
-        } finally {
-            mapping.release();
-        }
+        RecordScanner.Result result = RecordScanner.inLeases(mapping, startPosition(), true, end, SCAN_PIECE,
+                Objects.requireNonNull(progress, "progress"));
         return new VerifyReport(result.records(), result.bytes(), result.end(), Repairer.publicDamage(result));
     }
 

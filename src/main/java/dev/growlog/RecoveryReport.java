@@ -11,11 +11,13 @@ package dev.growlog;
  * @param endPosition    position after the last valid record: where appends continue
  * @param tailCut        true when a torn or invalid tail after {@code endPosition} was dropped
  * @param reason         why the scan stopped before the end of the file, or null
- * @param droppedBytes   bytes after {@code endPosition} that were zeroed (0 after a clean
- *                       shutdown, and always 0 for a read-only open, which changes nothing)
+ * @param zeroedBytes    bytes after {@code endPosition} cleared after an unclean shutdown, so
+ *                       that stale bytes are never read as records: mostly space never
+ *                       written, not lost data (0 after a clean shutdown, and always 0 for a
+ *                       read-only open, which changes nothing)
  */
 public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scannedFrom, long recordsScanned,
-                             long endPosition, boolean tailCut, String reason, long droppedBytes) {
+                             long endPosition, boolean tailCut, String reason, long zeroedBytes) {
 
     /** One line for people: what was kept and what was dropped. */
     public String summary() {
@@ -26,9 +28,8 @@ public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scanne
                 .append(", kept ").append(recordsScanned).append(" records after it, end ").append(endPosition);
         if (tailCut) {
             s.append("; cut the tail at ").append(endPosition).append(": ").append(reason);
-        }
-        if (droppedBytes > 0) {
-            s.append("; zeroed ").append(droppedBytes).append(" bytes after the end");
+        } else {
+            s.append("; nothing dropped");
         }
         return s.toString();
     }

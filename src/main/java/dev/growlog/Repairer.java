@@ -44,7 +44,7 @@ final class Repairer {
             throws IOException {
         long start = FileHeader.SIZE;
         long endBefore = appender.end();
-        RecordScanner.Result all = RecordScanner.verify(mapping, start, Long.MAX_VALUE);
+        RecordScanner.Result all = RecordScanner.verify(mapping, start, Long.MAX_VALUE, Long.MAX_VALUE);
         RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scan(mapping, start) : all;
         if (mode == RepairMode.SKIP) {
             for (RecordScanner.Damage d : all.damage()) {

@@ -34,7 +34,10 @@ final class Progress {
         return new Progress(context.out(), context.terminal(), label, total);
     }
 
-    /** Reports {@code done} bytes and {@code records} records so far; cheap when no redraw is due. */
+    /**
+     * Reports {@code done} bytes and {@code records} records so far ({@code records} -1 when not
+     * counted); cheap when no redraw is due.
+     */
     void update(long done, long records) throws StdoutClosedException {
         if (!enabled) {
             return;
@@ -51,7 +54,8 @@ final class Progress {
                     .append(String.format(Locale.ROOT, "%3d%% ", Math.min(100, done * 100 / total)));
         }
         line.append(Units.size(done)).append(total > 0 ? " of " + Units.size(total) : "")
-                .append(", ").append(records).append(" records, ").append(Units.byteRate(done, now - startNanos));
+                .append(records >= 0 ? ", " + records + " records" : "")
+                .append(", ").append(Units.byteRate(done, now - startNanos));
         String text = line.toString();
         out.print("\r" + text + " ".repeat(Math.max(0, drawn - text.length())));
         out.flush();

@@ -1,6 +1,9 @@
 package dev.growlog.cli;
 
+import dev.growlog.Damage;
 import dev.growlog.GrowLog;
+import dev.growlog.RepairMode;
+import dev.growlog.RepairReport;
 import dev.growlog.RecoveryReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -10,7 +13,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code growlog recover}: runs recovery explicitly and reports what it kept and dropped. */
@@ -44,11 +46,11 @@ final class RecoverCommand implements Callable<Integer> {
 
     static final class RepairOption {
         @Option(names = "--truncate-corrupt", required = true,
-                description = "Cut the log at the first damaged record (not supported by this version).")
+                description = "Cut the log at the first damaged record, dropping everything after it.")
         boolean truncate;
 
         @Option(names = "--skip-corrupt", required = true,
-                description = "Skip damaged records, keeping the rest (not supported by this version).")
+                description = "Mark damaged ranges skipped, keeping every valid record after them.")
         boolean skip;
     }
 
@@ -58,8 +60,26 @@ final class RecoverCommand implements Callable<Integer> {
         Path file = context.resolve(log);
         Repair repair = repairOption == null ? Repair.NONE
                 : repairOption.truncate ? Repair.TRUNCATE_CORRUPT : Repair.SKIP_CORRUPT;
-        RecoveryReport report = recover(file, repair);
+        LogFiles.requireFile(file);
         Output out = context.out();
+        if (repair != Repair.NONE) {
+            RepairReport report = GrowLog.repair(file, repair == Repair.TRUNCATE_CORRUPT
+                    ? RepairMode.TRUNCATE : RepairMode.SKIP);
+            out.println("repaired " + file + ": " + report.summary());
+            for (Damage damage : report.damage()) {
+                out.println((report.mode() == RepairMode.SKIP && damage.position() < report.endAfter()
+                        ? "skipped: " : "dropped: ") + damage);
+            }
+            if (report.recordsDropped() > 0) {
+                out.println("dropped: " + report.recordsDropped() + " valid records after position "
+                        + report.endAfter());
+            }
+            return ExitCodes.OK;
+        }
+        RecoveryReport report;
+        try (GrowLog growLog = LogFiles.openExistingForWriting(file)) {
+            report = growLog.recoveryReport();
+        }
         out.println("recovered " + file + ": " + report.summary());
         if (report.tailCut()) {
             out.println("dropped: the torn tail from position " + report.endPosition() + ", because "
@@ -67,26 +87,12 @@ final class RecoverCommand implements Callable<Integer> {
         } else {
             out.println("dropped: no records");
         }
-        if (report.droppedBytes() > 0) {
-            out.println("zeroed: " + report.droppedBytes() + " bytes after the end position, so that no stale "
-                    + "bytes can be read as records later");
+        if (report.zeroedBytes() > 0) {
+            out.println("cleared: " + report.zeroedBytes() + " bytes after the end position (unclean shutdown),"
+                    + " so that no stale bytes can be read as records later");
         }
+        out.println("damage before the checkpoint is not scanned here: 'growlog verify' finds it and"
+                + " --truncate-corrupt or --skip-corrupt repairs it");
         return ExitCodes.OK;
-    }
-
-    /**
-     * Opens the log for writing, which recovers it, and closes it cleanly. The repair modes
-     * become one library call here once the library offers them.
-     */
-    private static RecoveryReport recover(Path file, Repair repair) throws IOException {
-        LogFiles.requireFile(file);
-        if (repair != Repair.NONE) {
-            throw new CliException(ExitCodes.UNSUPPORTED, "--" + repair.name().toLowerCase(Locale.ROOT)
-                    .replace('_', '-') + " is not supported by this version of growlog: the library cannot yet "
-                    + "repair damage before the checkpoint (run 'growlog verify' to see where it is)");
-        }
-        try (GrowLog log = LogFiles.openExistingForWriting(file)) {
-            return log.recoveryReport();
-        }
     }
 }

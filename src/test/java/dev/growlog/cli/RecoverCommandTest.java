@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,8 +23,8 @@ class RecoverCommandTest {
         Cli.Result result = Cli.in(dir).run("recover", "a.glog");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).isEqualTo("recovered " + dir.resolve("a.glog") + ": clean shutdown; scanned from "
-                + "4128 (checkpoint), kept 0 records after it, end 4128\ndropped: no records\n");
+        assertThat(result.out()).startsWith("recovered " + dir.resolve("a.glog") + ": clean shutdown; scanned from "
+                + "4128 (checkpoint), kept 0 records after it, end 4128; nothing dropped\ndropped: no records\n");
     }
 
     /** A copy of a log taken while its writer is running looks like the writer crashed. */
@@ -46,21 +47,37 @@ class RecoverCommandTest {
                 .startsWith("recovered " + crashed + ": unclean shutdown; scanned from 4096 (checkpoint), kept 2 "
                         + "records after it, end " + third + "; cut the tail at " + third + ": checksum")
                 .contains("dropped: the torn tail from position " + third + ", because checksum actual=")
-                .contains("zeroed: ");
+                .contains("cleared: ");
         assertThat(Cli.in(dir).run("verify", "crashed.glog").out()).contains(": 2 records, 6 payload bytes");
     }
 
     @Test
-    void repairOptions_areNotSupportedYet_withTheirOwnExitCode() throws IOException {
-        Logs.create(dir.resolve("a.glog"), "one");
+    void skipCorrupt_marksTheDamagedRecordSkipped_andKeepsTheRecordsAfterIt() throws IOException {
+        List<Long> at = Logs.create(dir.resolve("a.glog"), "one", "two", "three", "four");
+        Logs.flipBit(dir.resolve("a.glog"), at.get(1) + 8);
 
-        Cli.Result truncate = Cli.in(dir).run("recover", "--truncate-corrupt", "a.glog");
         Cli.Result skip = Cli.in(dir).run("recover", "--skip-corrupt", "a.glog");
 
-        assertThat(truncate.exitCode()).isEqualTo(ExitCodes.UNSUPPORTED);
-        assertThat(truncate.stderr()).startsWith("growlog: --truncate-corrupt is not supported by this version");
-        assertThat(skip.exitCode()).isEqualTo(ExitCodes.UNSUPPORTED);
-        assertThat(skip.stderr()).startsWith("growlog: --skip-corrupt is not supported by this version");
+        assertThat(skip.exitCode()).as(skip.toString()).isZero();
+        assertThat(skip.out()).contains("skipped 1 damaged ranges, kept 3 records")
+                .contains("skipped: damage at " + at.get(1));
+        Cli.Result cat = Cli.in(dir).run("cat", "a.glog");
+        assertThat(cat.out()).isEqualTo(at.get(0) + "\tone\n" + at.get(2) + "\tthree\n" + at.get(3) + "\tfour\n");
+        assertThat(Cli.in(dir).run("verify", "a.glog").exitCode()).isZero();
+    }
+
+    @Test
+    void truncateCorrupt_cutsAtTheDamagedRecord_andReportsWhatItDropped() throws IOException {
+        List<Long> at = Logs.create(dir.resolve("a.glog"), "one", "two", "three", "four");
+        Logs.flipBit(dir.resolve("a.glog"), at.get(1) + 8);
+
+        Cli.Result truncate = Cli.in(dir).run("recover", "--truncate-corrupt", "a.glog");
+
+        assertThat(truncate.exitCode()).as(truncate.toString()).isZero();
+        assertThat(truncate.out()).contains("cut the log at " + at.get(1))
+                .contains("dropped: 2 valid records after position " + at.get(1));
+        assertThat(Cli.in(dir).run("cat", "a.glog").out()).isEqualTo(at.get(0) + "\tone\n");
+        assertThat(Cli.in(dir).run("verify", "a.glog").exitCode()).isZero();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.growlog.internal.mapping.GrowableMapping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Scans forward from a record position, validating every record. Stateless; always
@@ -35,8 +36,10 @@ public final class RecordScanner {
      * @param records valid data records
      * @param bytes   payload bytes of those records
      * @param damage  damaged ranges, in order ({@link #scan}: at most the first one)
+     * @param next    where a paused scan goes on; meaningless when {@code done}
+     * @param done    true when the scan reached its end; false when it paused
      */
-    public record Result(long end, long records, long bytes, List<Damage> damage) {
+    public record Result(long end, long records, long bytes, List<Damage> damage, long next, boolean done) {
         /** True when nothing failed validation. */
         public boolean clean() {
             return damage.isEmpty();
@@ -53,15 +56,57 @@ public final class RecordScanner {
 
     /** Scans from {@code from} to the first record that is not valid. */
     public static Result scan(GrowableMapping mapping, long from) {
-        return run(mapping, from, false, Long.MAX_VALUE);
+        return scan(mapping, from, Long.MAX_VALUE);
     }
 
-    /** Scans from {@code from} to {@code limit} (or the end of the mapping), past damage. */
-    public static Result verify(GrowableMapping mapping, long from, long limit) {
-        return run(mapping, from, true, limit);
+    /**
+     * As {@link #scan(GrowableMapping, long)}, but pauses before a record that starts at or
+     * after {@code pause}, so that callers can scan in short leases.
+     */
+    public static Result scan(GrowableMapping mapping, long from, long pause) {
+        return run(mapping, from, false, pause, Long.MAX_VALUE);
     }
 
-    private static Result run(GrowableMapping mapping, long from, boolean past, long limit) {
+    /**
+     * Scans from {@code from} up to {@code limit} (or the end of the mapping), past damage;
+     * pauses before a record that starts at or after {@code pause}.
+     */
+    public static Result verify(GrowableMapping mapping, long from, long pause, long limit) {
+        return run(mapping, from, true, pause, limit);
+    }
+
+    /**
+     * Runs a scan ({@code past} false) or a verify ({@code past} true) in pieces of about
+     * {@code chunk} bytes, each inside its own lease so that a long scan never holds off a move
+     * for long; reports the position reached after each piece. Call outside a lease.
+     */
+    public static Result inLeases(GrowableMapping mapping, long from, boolean past, long limit, long chunk,
+                                  LongConsumer progress) {
+        long records = 0;
+        long bytes = 0;
+        long end = from;
+        List<Damage> damage = new ArrayList<>();
+        for (long position = from; ; ) {
+            Result piece;
+            mapping.acquire();
+            try {
+                piece = run(mapping, position, past, position + chunk, limit);
+            } finally {
+                mapping.release();
+            }
+            records += piece.records();
+            bytes += piece.bytes();
+            end = Math.max(end, piece.end());
+            damage.addAll(piece.damage().subList(0, Math.min(piece.damage().size(), MAX_REPORTED - damage.size())));
+            progress.accept(piece.next());
+            if (piece.done() || !past && !piece.clean()) {
+                return new Result(end, records, bytes, damage, piece.next(), true);
+            }
+            position = piece.next();
+        }
+    }
+
+    private static Result run(GrowableMapping mapping, long from, boolean past, long pause, long limit) {
         RecordCursor cursor = new RecordCursor(mapping);
         List<Damage> damage = new ArrayList<>();
         long position = from;
@@ -70,7 +115,10 @@ public final class RecordScanner {
         long bytes = 0;
         while (true) {
             if (position >= limit) {
-                return new Result(end, records, bytes, damage);
+                return new Result(end, records, bytes, damage, position, true);
+            }
+            if (position >= pause) {
+                return new Result(end, records, bytes, damage, position, false);
             }
             RecordCursor.Status status = cursor.inspect(position);
             String problem;
@@ -88,7 +136,7 @@ public final class RecordScanner {
                 problem = "zero bytes before further records";
             } else if (status == RecordCursor.Status.NOT_MAPPED) {
                 if (position + RecordFormat.HEADER_SIZE > mapping.mappedLength()) {
-                    return new Result(end, records, bytes, damage);
+                    return new Result(end, records, bytes, damage, position, true);
                 }
                 problem = "record length " + cursor.length() + " runs past the end of the file (size="
                         + mapping.mappedLength() + ")";
@@ -96,12 +144,12 @@ public final class RecordScanner {
                 problem = cursor.problem();
             }
             if (status == RecordCursor.Status.END && !past) {
-                return new Result(end, records, bytes, damage);
+                return new Result(end, records, bytes, damage, position, true);
             }
             long mapped = Math.min(limit, mapping.mappedLength());
             long resume = resync(cursor, position, past ? mapped : Math.min(mapped, position + LOOK_AHEAD));
             if (status == RecordCursor.Status.END && resume < 0) {
-                return new Result(end, records, bytes, damage);
+                return new Result(end, records, bytes, damage, position, true);
             }
             if (damage.size() < MAX_REPORTED) {
                 long length = (resume < 0 ? mapped : resume) - position;
@@ -110,7 +158,7 @@ public final class RecordScanner {
                 damage.add(new Damage(position, length, problem + where));
             }
             if (!past || resume < 0) {
-                return new Result(end, records, bytes, damage);
+                return new Result(end, records, bytes, damage, position, true);
             }
             position = resume;
         }
