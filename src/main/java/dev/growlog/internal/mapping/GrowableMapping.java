@@ -154,17 +154,22 @@ public final class GrowableMapping {
      * part. Call inside a lease, or from the thread that grows the mapping.
      */
     public ByteBuffer segment(long index) {
-        long start = index << segmentShift;
-        long length = Math.min(1L << segmentShift, mappedLength - start);
-        if (length <= 0) {
-            throw new IllegalStateException("segment " + index + " is not mapped (mapped=" + mappedLength + ")");
-        }
+        int length = mappedPart(index);
         ByteBuffer view = views.getIfPresent(index);
         if (view == null || view.capacity() < length) {
-            view = sys.view(base + start, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+            view = sys.view(base + (index << segmentShift), length).order(ByteOrder.LITTLE_ENDIAN);
             views.put(index, view);
         }
         return view;
+    }
+
+    /** Bytes of segment {@code index} that are mapped: the whole segment, or less for the last. */
+    private int mappedPart(long index) {
+        long length = Math.min(1L << segmentShift, mappedLength - (index << segmentShift));
+        if (length <= 0) {
+            throw new IllegalStateException("segment " + index + " is not mapped (mapped=" + mappedLength + ")");
+        }
+        return (int) length;
     }
 
     /**
@@ -172,12 +177,7 @@ public final class GrowableMapping {
      * code: it keeps its region mapped while reachable. Call inside a lease. Not cached.
      */
     public ByteBuffer exposedSegment(long index) {
-        long start = index << segmentShift;
-        long length = Math.min(1L << segmentShift, mappedLength - start);
-        if (length <= 0) {
-            throw new IllegalStateException("segment " + index + " is not mapped (mapped=" + mappedLength + ")");
-        }
-        return current.exposedView(start, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+        return current.exposedView(index << segmentShift, mappedPart(index)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
