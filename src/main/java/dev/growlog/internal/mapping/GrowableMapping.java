@@ -55,7 +55,10 @@ public final class GrowableMapping {
     private volatile long base;
     /** Mapped bytes from the start of the file; grows only. */
     private volatile long mappedLength;
-    /** Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal. */
+    /**
+     * Reserved address range after the mapping: [reservedStart, reservedEnd); empty when equal.
+     * Page-aligned: the mapping covers whole pages even when the file ends inside one.
+     */
     private long reservedStart;
     private long reservedEnd;
     /** Goes up by one at every move; views from an older generation must not be used. */
@@ -96,8 +99,8 @@ public final class GrowableMapping {
         }
         m.base = address;
         m.mappedLength = length;
-        m.reservedStart = address + length;
-        m.reservedEnd = address + length + headroom;
+        m.reservedStart = address + m.pages(length);
+        m.reservedEnd = address + m.pages(length + headroom);
         return m;
     }
 
@@ -160,11 +163,11 @@ public final class GrowableMapping {
             return;
         }
         growths++;
-        long end = base + oldLength;
-        long newEnd = base + newLength;
+        long end = base + pages(oldLength);
+        long newEnd = base + pages(newLength);
         if (reservedStart == end && reservedEnd >= newEnd) {
             // Hand back the headroom the mapping needs, then grow into it.
-            sys.unmap(file, end, newLength - oldLength);
+            sys.unmap(file, end, newEnd - end);
             reservedStart = newEnd;
             if (sys.remapInPlace(file, base, oldLength, newLength)) {
                 grown(newLength);
@@ -179,8 +182,8 @@ public final class GrowableMapping {
 
     private void grown(long newLength) {
         mappedLength = newLength;
-        if (reservedStart < base + newLength) {
-            reservedStart = base + newLength;
+        if (reservedStart < base + pages(newLength)) {
+            reservedStart = base + pages(newLength);
         }
         inPlaceGrowths++;
     }
@@ -209,8 +212,8 @@ public final class GrowableMapping {
             }
             base = newBase;
             mappedLength = newLength;
-            reservedStart = newBase + newLength;
-            reservedEnd = newBase + newLength + headroom;
+            reservedStart = newBase + pages(newLength);
+            reservedEnd = newBase + pages(newLength + headroom);
             if (newBase == oldBase) {
                 inPlaceGrowths++;
             } else {
@@ -253,6 +256,12 @@ public final class GrowableMapping {
         } finally {
             barrier.writeLock().unlock();
         }
+    }
+
+    /** {@code length} rounded up to whole pages: what a mapping of that many bytes covers. */
+    private long pages(long length) {
+        long page = sys.pageSize();
+        return (length + page - 1) & -page;
     }
 
     private void checkOpen() {
