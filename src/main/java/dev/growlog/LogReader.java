@@ -34,6 +34,8 @@ public final class LogReader implements AutoCloseable {
     private int length;
     /** Copy of the current record's payload, checked against its CRC32C. */
     private byte[] buffer = new byte[256];
+    /** False before the first record and after a record failed its checksum while being copied. */
+    private boolean hasCurrent;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
@@ -45,7 +47,9 @@ public final class LogReader implements AutoCloseable {
     /**
      * Moves to the next record. Returns false when there is none yet.
      *
-     * @throws dev.growlog.error.CorruptLogException when the next record fails validation
+     * @throws dev.growlog.error.CorruptLogException when the next record fails validation; if
+     *         its payload failed its checksum the reader then has no current record, so that
+     *         none of the damaged bytes can be read through it
      */
     public boolean next() throws IOException {
         if (closed) {
@@ -94,10 +98,12 @@ public final class LogReader implements AutoCloseable {
             buffer = new byte[Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2 * buffer.length))];
         }
         if (!cursor.copyPayload(buffer)) {
+            hasCurrent = false; // the buffer now holds bytes that failed their checksum
             throw log.corrupt(nextPosition, cursor.problem());
         }
         position = nextPosition;
         length = size;
+        hasCurrent = true;
         nextPosition = cursor.next();
     }
 
@@ -134,8 +140,9 @@ public final class LogReader implements AutoCloseable {
         if (closed) {
             throw new ClosedLogException("reader is closed");
         }
-        if (position < 0) {
-            throw new IllegalStateException("no current record: call next() first");
+        if (!hasCurrent) {
+            throw new IllegalStateException(position < 0 ? "no current record: call next() first"
+                    : "no current record: the last call to next() found a damaged record");
         }
     }
 
