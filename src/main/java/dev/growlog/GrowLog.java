@@ -315,6 +315,14 @@ public final class GrowLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The end as far as this log knows it, without following the file: every commit word below it
+     * has been published. Cheap; for readers that look at the end often.
+     */
+    long knownEnd() {
+        return appender != null ? appender.end() : followedEnd;
+    }
+
     void followed(long end, long records, long bytes) {
         followedEnd = end;
         followedRecords = records;

@@ -36,12 +36,19 @@ public final class LogReader implements AutoCloseable {
     private byte[] buffer = new byte[256];
     /** False before the first record and after a record failed its checksum while being copied. */
     private boolean hasCurrent;
+    /**
+     * True when {@link #nextPosition} is known to be where a record starts or the log ends (the
+     * start position, or just after a valid record or padding); false for a caller's position
+     * not yet confirmed. Decides whether an invalid record there is damage or a bad argument.
+     */
+    private boolean atBoundary;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
         this.log = log;
         this.cursor = new RecordCursor(log.mapping());
         this.nextPosition = position;
+        this.atBoundary = position == log.startPosition();
     }
 
     /**
@@ -57,11 +64,14 @@ public final class LogReader implements AutoCloseable {
         }
         GrowableMapping mapping = log.mapping();
         for (boolean followed = false; ; followed = true) {
+            // Read the end before the commit word: every word below it was published before it.
+            long end = log.knownEnd();
             mapping.acquire();
             try {
                 RecordCursor.Status status = cursor.inspect(nextPosition);
                 while (status == RecordCursor.Status.PADDING) {
                     nextPosition = cursor.next();
+                    atBoundary = true;
                     status = cursor.inspect(nextPosition);
                 }
                 switch (status) {
@@ -69,13 +79,13 @@ public final class LogReader implements AutoCloseable {
                         take();
                         return true;
                     case END:
+                        if (nextPosition < end) {
+                            // Only damage, or a position inside a record, puts zeros below the end.
+                            throw refuse("zero commit word before the end of the log (end=" + end + ")");
+                        }
                         return false;
                     case INVALID:
-                        if (position < 0) {
-                            throw new IllegalArgumentException("no record starts at position " + nextPosition
-                                    + " in " + log.file() + ": " + cursor.problem());
-                        }
-                        throw log.corrupt(nextPosition, cursor.problem());
+                        throw refuse(cursor.problem());
                     default:
                         break; // NOT_MAPPED: follow the file, outside the lease
                 }
@@ -105,6 +115,16 @@ public final class LogReader implements AutoCloseable {
         length = size;
         hasCurrent = true;
         nextPosition = cursor.next();
+        atBoundary = true;
+    }
+
+    /** No valid record at {@link #nextPosition}: damage at a record boundary, else a bad position. */
+    private IOException refuse(String problem) {
+        if (!atBoundary) {
+            throw new IllegalArgumentException("no record starts at position " + nextPosition + " in " + log.file()
+                    + ": " + problem);
+        }
+        return log.corrupt(nextPosition, problem);
     }
 
     /** Position of the current record. */
