@@ -107,6 +107,41 @@ class CorruptRecordTest {
         }
     }
 
+    /**
+     * A zero commit word means "nothing written here yet", but inside committed data it can only
+     * be damage: a scan that took it for the end would silently lose every record after it.
+     */
+    @Test
+    void scan_overARecordWhoseCommitWordWasZeroed_throwsAtIt_insteadOfEndingEarly(Random random)
+            throws IOException {
+        Path file = closedLog(random);
+        LogFiles.writeInt(file, damaged(), 0);
+
+        try (GrowLog log = GrowLog.open(file, CONFIG)) {
+            assertScanStopsAtTheDamage(log);
+            assertThat(log.read(positions.get(DAMAGED + 1))).isEqualTo(payloads.get(DAMAGED + 1));
+        }
+        try (GrowLog log = GrowLog.openReadOnly(file)) {
+            assertScanStopsAtTheDamage(log);
+        }
+    }
+
+    /** The start position is a record position by definition: damage there is damage, not a bad argument. */
+    @Test
+    void scan_fromTheStart_overADamagedFirstRecord_throwsCorruptLogException(Random random) throws IOException {
+        Path file = closedLog(random);
+        long first = positions.get(0);
+        LogFiles.writeInt(file, first, 0xC000_0010);
+
+        try (GrowLog log = GrowLog.open(file, CONFIG); LogReader reader = log.reader(log.startPosition())) {
+            assertThat(catchCorrupt(reader::next).position()).isEqualTo(first);
+        }
+        LogFiles.writeInt(file, first, 0);
+        try (GrowLog log = GrowLog.open(file, CONFIG); LogReader reader = log.reader(log.startPosition())) {
+            assertThat(catchCorrupt(reader::next).position()).isEqualTo(first);
+        }
+    }
+
     @Test
     void read_ofADamagedRecord_beforeTheLastSync_ofACrashedLog_isReportedNotCut(Random random) throws IOException {
         Path file = dir.resolve("synced.glog");
