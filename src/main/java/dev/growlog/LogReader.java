@@ -92,13 +92,17 @@ public final class LogReader implements AutoCloseable {
             } finally {
                 mapping.release();
             }
-            boolean headerMapped = nextPosition + 8 <= mapping.mappedLength();
-            if (followed || !log.followGrowth()) {
-                if (headerMapped) {
-                    throw log.corrupt(nextPosition, "record runs past the end of the file");
-                }
-                return false;
+            if (!followed) {
+                // Look again even when there was nothing to follow: the writer (growing in place)
+                // or another reader of this log may have grown the mapping since the record was
+                // inspected.
+                log.followGrowth();
+                continue;
             }
+            if (nextPosition + 8 <= mapping.mappedLength()) {
+                throw log.corrupt(nextPosition, "record runs past the end of the file");
+            }
+            return false;
         }
     }
 
