@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,49 @@ class ReadOnlyLogTest {
             assertThat(tail.position()).isEqualTo(position);
             assertThat(tail.bytes()).containsExactly(1, 2);
             assertThat(tail.next()).isFalse();
+        }
+    }
+
+    /**
+     * Two threads may follow the same read-only log. When a reader finds a record that runs past
+     * the mapping as it saw it, another thread may already have grown the mapping to the file's
+     * size, leaving nothing for this reader to follow: it must look again and read the record,
+     * not report it as running past the end of the file. The seam grows the mapping, as the
+     * other thread would, just before this reader looks at the file size.
+     */
+    @Test
+    void aReader_whoseRecordAnotherThreadMappedMeanwhile_readsIt() throws IOException {
+        Path file = dir.resolve("two-followers.glog");
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(8192).build();
+        GrowLog[] follower = new GrowLog[1];
+        boolean[] otherThreadFollowsFirst = new boolean[1];
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public long size(Path f, int fd) throws NativeCallException {
+                long size = super.size(f, fd);
+                if (otherThreadFollowsFirst[0]) {
+                    otherThreadFollowsFirst[0] = false;
+                    follower[0].mapping().growTo(size);
+                }
+                return size;
+            }
+        };
+        try (GrowLog writer = GrowLog.open(file, config)) {
+            writer.append(new byte[] {1});
+            follower[0] = Opener.openReadOnly(file, config, sys);
+            try (GrowLog log = follower[0]; LogReader tail = log.reader(log.startPosition())) {
+                assertThat(tail.next()).isTrue();
+                long mapped = log.stats().mappedSize();
+                byte[] across = Payloads.random(9, (int) (mapped - writer.endPosition()));
+                long position = writer.append(across);
+                assertThat(position + 8).as("header inside the mapping").isLessThanOrEqualTo(mapped);
+                assertThat(position + 8 + across.length).as("payload past it").isGreaterThan(mapped);
+
+                otherThreadFollowsFirst[0] = true;
+                assertThat(tail.next()).isTrue();
+                assertThat(tail.position()).isEqualTo(position);
+                assertThat(tail.bytes()).isEqualTo(across);
+            }
         }
     }
 
