@@ -215,10 +215,10 @@ final class Appender {
         }
     }
 
-    /** Pretoucher, under the append lock: grows the mapping before the writer needs it. */
-    void growAhead(long needed) throws IOException {
-        if (needed > mappedEnd) {
-            grow(Math.min(needed, config.maxSize()));
+    /** Pretoucher, under the append lock: grows by one step before the writer needs it. */
+    void growAhead() throws IOException {
+        if (mappedEnd < config.maxSize()) {
+            grow(mappedEnd + 1);
         }
     }
 

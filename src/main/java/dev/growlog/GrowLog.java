@@ -497,7 +497,7 @@ public final class GrowLog implements AutoCloseable {
         return appender;
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new ClosedLogException("log " + file + " is closed");
         }

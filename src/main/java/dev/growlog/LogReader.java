@@ -60,6 +60,7 @@ public final class LogReader implements AutoCloseable {
      */
     public boolean next() throws IOException {
         checkOpen();
+        log.checkOpen();
         if (index + 1 < count) {
             index++;
             return true;

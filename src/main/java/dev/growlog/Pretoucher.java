@@ -11,8 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps the writer off the slow paths: a daemon thread that, ahead of the writer's end,
- * reserves the disk blocks of the next growth step, grows the mapping, and faults in the pages
- * the writer is about to touch ({@code MADV_POPULATE_WRITE}).
+ * reserves the disk blocks of the next growth step and grows the file and mapping by that step
+ * (when the writer is within the pretouch distance, or a quarter of the file, of the end), and
+ * faults in the pages the writer is about to touch ({@code MADV_POPULATE_WRITE}). Growth follows
+ * the configured policy: it only happens earlier, never in larger steps.
  *
  * <h2>Why</h2>
  * The first touch of a fresh file page costs a page fault of 1.5-2 µs, and a large
@@ -66,12 +68,15 @@ final class Pretoucher implements Runnable {
         while (!stopped) {
             try {
                 long end = appender.end();
-                appender.reserveAhead();
-                if (end + ahead > appender.mappedEnd()) {
-                    growAhead(end + ahead);
+                long near = Math.min(ahead, appender.mappedEnd() / 4);
+                if (end + near > appender.mappedEnd()) {
+                    appender.reserveAhead();
+                    growAhead();
                 }
                 populate(end);
-                appender.wakeAt(thread, Math.max(end, populatedTo - ahead / 2));
+                long mapped = appender.mappedEnd();
+                near = Math.min(ahead, mapped / 4);
+                appender.wakeAt(thread, Math.max(end, Math.min(populatedTo - ahead / 2, mapped - near)));
             } catch (ClosedLogException e) {
                 return;
             } catch (IOException e) {
@@ -82,11 +87,12 @@ final class Pretoucher implements Runnable {
         }
     }
 
-    private void growAhead(long needed) throws IOException {
+    /** Grows the file and mapping by one step of the growth policy, as the writer would. */
+    private void growAhead() throws IOException {
         appendLock.lock();
         try {
             if (!stopped) {
-                appender.growAhead(needed);
+                appender.growAhead();
             }
         } finally {
             appendLock.unlock();

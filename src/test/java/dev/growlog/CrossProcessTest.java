@@ -3,11 +3,10 @@ package dev.growlog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -25,13 +24,8 @@ class CrossProcessTest {
     void tailerHere_followsAWriterInAChildProcess_throughManyGrowths() throws Exception {
         Path file = dir.resolve("child-writes.glog");
         List<String> lines = CrossProcessChild.lines(SAMPLE);
-        Process child = ChildJvm.start(CrossProcessChild.class, "write", file.toString(), SAMPLE.toString());
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine(); // the log exists once the first position is printed
-            assertThat(first).isNotNull();
-            Thread drain = new Thread(() -> out.lines().forEach(line -> { }), "drain-child-output");
-            drain.setDaemon(true);
-            drain.start();
+        try (ChildJvm child = ChildJvm.start(CrossProcessChild.class, "write", file.toString(), SAMPLE.toString())) {
+            child.nextLine(Duration.ofSeconds(60)); // the log exists once the first position is printed
             try (GrowLog log = GrowLog.openReadOnly(file); Tailer tailer = log.tailer(log.startPosition())) {
                 for (int i = 0; i < lines.size(); i++) {
                     assertThat(tailer.poll(30, TimeUnit.SECONDS)).as("record %d arrived", i).isTrue();
@@ -41,10 +35,8 @@ class CrossProcessTest {
                 assertThat(tailer.poll(200, TimeUnit.MILLISECONDS)).as("no extra record").isFalse();
                 assertThat(log.stats().growths()).as("growths followed").isGreaterThan(5);
             }
-            drain.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(child.waitFor(Duration.ofSeconds(60))).isZero();
         }
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).isZero();
     }
 
     @Test
@@ -52,20 +44,18 @@ class CrossProcessTest {
         Path file = dir.resolve("parent-writes.glog");
         List<String> lines = CrossProcessChild.lines(SAMPLE);
         CRC32C crc = new CRC32C();
-        try (GrowLog log = GrowLog.open(file, CrossProcessChild.SMALL_STEPS)) {
-            Process child = ChildJvm.start(CrossProcessChild.class, "tail", file.toString(),
-                    Integer.toString(lines.size()));
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                assertThat(out.readLine()).isEqualTo("ready");
-                for (String line : lines) {
-                    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                    crc.update(bytes);
-                    log.append(bytes);
-                }
-                assertThat(out.readLine()).isEqualTo(lines.size() + " " + Long.toHexString(crc.getValue()));
+        try (GrowLog log = GrowLog.open(file, CrossProcessChild.SMALL_STEPS);
+             ChildJvm child = ChildJvm.start(CrossProcessChild.class, "tail", file.toString(),
+                     Integer.toString(lines.size()))) {
+            assertThat(child.nextLine(Duration.ofSeconds(60))).isEqualTo("ready");
+            for (String line : lines) {
+                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                crc.update(bytes);
+                log.append(bytes);
             }
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.nextLine(Duration.ofSeconds(60)))
+                    .isEqualTo(lines.size() + " " + Long.toHexString(crc.getValue()));
+            assertThat(child.waitFor(Duration.ofSeconds(60))).isZero();
             assertThat(log.stats().growths()).isGreaterThan(5);
         }
     }
@@ -76,17 +66,14 @@ class CrossProcessTest {
         List<String> lines = CrossProcessChild.lines(SAMPLE).subList(0, 200);
         Path sample = dir.resolve("sample");
         Files.write(sample, lines, StandardCharsets.UTF_8);
-        Process child = ChildJvm.start(CrossProcessChild.class, "write-and-hang", file.toString(), sample.toString());
         long end;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            String last = null;
-            while (!(line = out.readLine()).equals("done")) {
-                last = line;
-            }
-            end = Long.parseLong(last) + 8 + ((lines.get(lines.size() - 1).getBytes(StandardCharsets.UTF_8).length + 7) & -8);
+        try (ChildJvm child = ChildJvm.start(CrossProcessChild.class, "write-and-hang", file.toString(),
+                sample.toString())) {
+            List<String> printed = child.linesUntil("done", Duration.ofSeconds(60));
+            long last = Long.parseLong(printed.get(printed.size() - 2));
+            end = last + 8 + ((lines.get(lines.size() - 1).getBytes(StandardCharsets.UTF_8).length + 7) & -8);
+            child.kill();
         }
-        child.destroyForcibly().waitFor();
 
         try (GrowLog reader = GrowLog.openReadOnly(file); Tailer tailer = reader.tailer(reader.startPosition())) {
             for (String line : lines) {

@@ -1,0 +1,126 @@
+package dev.growlog;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The log grows from a single page through many steps, in place while there is headroom and by
+ * moving the mapping when there is none, and every record stays readable after each growth.
+ */
+@ExtendWith(Seeded.class)
+class GrowthTest {
+    private static final int SEGMENT = 64 * 1024;
+    /** Enough bytes for dozens of growth steps of at most one segment. */
+    private static final long TARGET_BYTES = 3L << 20;
+
+    @TempDir
+    Path dir;
+
+    private static GrowLogConfig.Builder tiny() {
+        return GrowLogConfig.builder().segmentSize(SEGMENT).initialSize(4096).maxGrowthStep(SEGMENT)
+                .pretouchAhead(0); // growth exactly when appends need it
+    }
+
+    @Test
+    void grow_withDefaultHeadroom_growsInPlaceEveryTime_andKeepsEveryRecordReadable(Random random)
+            throws IOException {
+        GrowLogStats stats = growAndCheck(tiny().build(), random);
+
+        assertThat(stats.inPlaceGrowths()).isGreaterThan(0).isEqualTo(stats.growths());
+        assertThat(stats.moves()).isZero();
+        assertThat(stats.generation()).isZero();
+    }
+
+    @Test
+    void grow_withoutHeadroom_movesTheMapping_andKeepsEveryRecordReadable(Random random) throws IOException {
+        GrowLogStats stats = growAndCheck(tiny().headroom(0).build(), random);
+
+        assertThat(stats.moves()).isGreaterThan(0);
+        assertThat(stats.generation()).isEqualTo(stats.moves());
+        assertThat(stats.inPlaceGrowths() + stats.moves()).isEqualTo(stats.growths());
+    }
+
+    @Test
+    void grow_isBoundedByMaxGrowthStep_andFileAndMappingStayEqual(Random random) throws IOException {
+        try (GrowLog log = GrowLog.open(dir.resolve("steps.glog"), tiny().build())) {
+            long previousSize = log.stats().fileSize();
+            assertThat(previousSize).isEqualTo(4096);
+            while (previousSize < TARGET_BYTES) {
+                log.append(Payloads.random(random, 0, 2000));
+                GrowLogStats stats = log.stats();
+                assertThat(stats.fileSize() - previousSize).as("one growth step").isLessThanOrEqualTo(SEGMENT);
+                assertThat(stats.fileSize() % 4096).as("file size in whole pages").isZero();
+                assertThat(stats.mappedSize()).isEqualTo(stats.fileSize());
+                assertThat(LogFiles.size(log.file())).isEqualTo(stats.fileSize());
+                previousSize = stats.fileSize();
+            }
+        }
+    }
+
+    /**
+     * Appends random records until the file reaches {@link #TARGET_BYTES}. After every growth it
+     * reads back every earlier record by position and lets a reader opened at the start follow
+     * along, then checks everything once more after reopening.
+     */
+    private GrowLogStats growAndCheck(GrowLogConfig config, Random random) throws IOException {
+        Path file = dir.resolve("grow.glog");
+        List<byte[]> payloads = new ArrayList<>();
+        List<Long> positions = new ArrayList<>();
+        GrowLogStats stats;
+        try (GrowLog log = GrowLog.open(file, config)) {
+            assertThat(log.stats().fileSize()).isEqualTo(4096);
+            LogReader follower = log.reader(log.startPosition());
+            int followed = 0;
+            long growths = 0;
+            int checks = 0;
+            while (log.stats().fileSize() < TARGET_BYTES) {
+                byte[] payload = Payloads.random(random, 0, 6000);
+                positions.add(log.append(payload));
+                payloads.add(payload);
+                long nowGrowths = log.stats().growths();
+                if (nowGrowths != growths) {
+                    growths = nowGrowths;
+                    checks++;
+                    for (int i = 0; i < payloads.size(); i++) {
+                        assertThat(log.read(positions.get(i))).as("record %d after growth %d", i, growths)
+                                .isEqualTo(payloads.get(i));
+                    }
+                    followed = follow(follower, payloads, positions, followed);
+                }
+            }
+            follow(follower, payloads, positions, followed);
+            follower.close();
+            stats = log.stats();
+            assertThat(stats.growths()).as("growth steps").isGreaterThanOrEqualTo(30);
+            assertThat(checks).isEqualTo((int) stats.growths());
+            assertThat(stats.records()).isEqualTo(payloads.size());
+        }
+        try (GrowLog log = GrowLog.open(file, config)) {
+            for (int i = 0; i < payloads.size(); i++) {
+                assertThat(log.read(positions.get(i))).as("record %d after reopen", i).isEqualTo(payloads.get(i));
+            }
+        }
+        return stats;
+    }
+
+    /** Reads on with {@code reader} to the end; returns how many records it has seen in all. */
+    private static int follow(LogReader reader, List<byte[]> payloads, List<Long> positions, int seen)
+            throws IOException {
+        while (reader.next()) {
+            assertThat(reader.position()).as("position of record %d", seen).isEqualTo(positions.get(seen));
+            assertThat(reader.bytes()).as("record %d read by the follower", seen).isEqualTo(payloads.get(seen));
+            seen++;
+        }
+        assertThat(seen).isEqualTo(payloads.size());
+        return seen;
+    }
+}

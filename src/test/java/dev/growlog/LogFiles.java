@@ -1,0 +1,164 @@
+package dev.growlog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and damages log files from the outside, through {@link FileChannel}, the way a crash, a
+ * bad disk or another program would. The offsets restate the documented on-disk format (the
+ * diagrams in {@code FileHeader} and {@code RecordFormat}) independently, so a change of the
+ * format breaks these tests on purpose.
+ */
+final class LogFiles {
+    /** Bytes of the file header; the first record starts here. */
+    static final int HEADER_SIZE = 4096;
+    static final int VERSION_OFFSET = 8;
+    static final int SEGMENT_SIZE_OFFSET = 16;
+    static final int FILE_ID_OFFSET = 24;
+    static final int HEADER_CRC_OFFSET = 32;
+    static final int CHECKPOINT_OFFSET = 40;
+    static final int CHECKPOINT_RECORDS_OFFSET = 48;
+    static final int CHECKPOINT_BYTES_OFFSET = 56;
+    static final int CLEAN_OFFSET = 64;
+    static final int CHECKPOINT_CRC_OFFSET = 68;
+
+    /** Record framing: commit word, CRC32C, payload padded to a multiple of 8. */
+    static final int RECORD_HEADER = 8;
+    static final int CRC_OFFSET = 4;
+    static final int TYPE_MASK = 0xC000_0000;
+    static final int TYPE_DATA = 0x4000_0000;
+    static final int TYPE_PADDING = 0x8000_0000;
+    static final int LENGTH_MASK = 0x3FFF_FFFF;
+
+    private LogFiles() {
+    }
+
+    /** Bytes a record with {@code length} payload bytes takes in the file. */
+    static long recordSize(int length) {
+        return RECORD_HEADER + ((length + 7L) & -8L);
+    }
+
+    /** The CRC32C a record at {@code position} with this commit word and payload carries. */
+    static int recordCrc(long position, int word, byte[] payload) {
+        ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(position).putInt(word).flip();
+        CRC32C crc = new CRC32C();
+        crc.update(head);
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
+    static byte[] read(Path file, long position, int length) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, position + buffer.position()) < 0) {
+                    throw new IllegalArgumentException("file " + file + " ends before " + (position + length));
+                }
+            }
+            return buffer.array();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void write(Path file, long position, byte[] bytes) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, position + buffer.position());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int readInt(Path file, long position) {
+        return ByteBuffer.wrap(read(file, position, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    static long readLong(Path file, long position) {
+        return ByteBuffer.wrap(read(file, position, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    static void writeInt(Path file, long position, int value) {
+        write(file, position, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
+    }
+
+    /** Inverts every bit of the byte at {@code position}. */
+    static void flipByte(Path file, long position) {
+        byte[] b = read(file, position, 1);
+        b[0] = (byte) ~b[0];
+        write(file, position, b);
+    }
+
+    /** True when every byte of {@code [from, to)} is zero. */
+    static boolean allZero(Path file, long from, long to) {
+        byte[] bytes = read(file, from, Math.toIntExact(to - from));
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sets the header's format version and recomputes the header checksum, as a newer writer would. */
+    static void setVersion(Path file, int version) {
+        writeInt(file, VERSION_OFFSET, version);
+        writeInt(file, HEADER_CRC_OFFSET, crc(read(file, 0, HEADER_CRC_OFFSET)));
+    }
+
+    /** Rewrites the checkpoint block (with a valid checksum). */
+    static void setCheckpoint(Path file, long checkpoint, long records, long bytes, boolean clean) {
+        ByteBuffer block = ByteBuffer.allocate(CHECKPOINT_CRC_OFFSET + 4 - CHECKPOINT_OFFSET)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(checkpoint).putLong(records).putLong(bytes).putInt(clean ? 1 : 0);
+        block.putInt(crc(Arrays.copyOf(block.array(), CHECKPOINT_CRC_OFFSET - CHECKPOINT_OFFSET)));
+        write(file, CHECKPOINT_OFFSET, block.array());
+    }
+
+    static int crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Number of file descriptors this process has open. */
+    static long openFileDescriptors() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
