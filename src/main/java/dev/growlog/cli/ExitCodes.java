@@ -2,7 +2,7 @@ package dev.growlog.cli;
 
 /**
  * The exit codes of the {@code growlog} command. Scripts rely on them: keep the numbers stable,
- * and keep the list in {@link GrowlogCommand}'s help footer and in {@code docs/CLI.md} in step.
+ * and keep the list in {@link GrowlogCommand}'s help footer and in the README in step.
  * A run ended by Ctrl-C exits with 130, set by the JVM.
  */
 final class ExitCodes {
@@ -22,8 +22,6 @@ final class ExitCodes {
     static final int NOT_A_LOG = 6;
     /** Any other I/O error: permissions, a failed system call, a failed sync. */
     static final int IO_ERROR = 7;
-    /** The option is not supported by this version of growlog. */
-    static final int UNSUPPORTED = 8;
     /** A bug in growlog: please report it with the message. */
     static final int INTERNAL = 70;
 

@@ -35,7 +35,6 @@ import java.util.Properties;
             " 5:disk full, or the log reached its maximum size",
             " 6:not a growlog file, or an unsupported format version",
             " 7:other I/O error",
-            " 8:option not supported by this version",
             "70:internal error (a bug; please report it)",
             "130:interrupted (Ctrl-C), after flushing output and closing the log",
         },
