@@ -41,8 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * last valid record after the checkpoint; damage before the checkpoint is reported when read.
  *
  * <p>NOTE: if another process truncates the file while it is mapped, access to the lost pages
- * can raise SIGBUS; growlog detects shrinking when it grows or follows the file, but cannot
- * guard against a truncation that races a read.
+ * can raise SIGBUS; growlog detects shrinking when it grows, syncs or follows the file (a
+ * writer that detects it then refuses appends and syncs, as after a failed sync), but cannot
+ * guard against a truncation that races a read or a write.
  */
 public final class GrowLog implements AutoCloseable {
     /** Bytes a long scan covers inside one lease. */
@@ -125,6 +126,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload, offset, length);
+        } catch (CorruptLogException shrank) {
+            throw checkpointer.fail(shrank);
         } finally {
             lock.unlock();
         }
@@ -150,6 +153,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload, 0, payload.length);
+        } catch (CorruptLogException shrank) {
+            throw checkpointer.fail(shrank);
         } finally {
             lock.unlock();
         }
@@ -168,6 +173,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload);
+        } catch (CorruptLogException shrank) {
+            throw checkpointer.fail(shrank);
         } finally {
             lock.unlock();
         }
@@ -237,7 +244,11 @@ public final class GrowLog implements AutoCloseable {
                     return action.apply(cursor);
                 }
                 if (status != RecordCursor.Status.NOT_MAPPED || followed) {
-                    throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
+                    String why = status == RecordCursor.Status.INVALID ? cursor.problem() : status.name();
+                    if (position == startPosition()) {
+                        throw corrupt(position, "no valid first record: " + why); // a record always starts here
+                    }
+                    throw notARecord(position, why);
                 }
             } finally {
                 mapping.release();
