@@ -147,16 +147,19 @@ final class Opener {
         Path temp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".creating");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer page = ByteBuffer.allocate(FileHeader.SIZE);
-                FileHeader.write(page, config.segmentSize(), ThreadLocalRandom.current().nextLong());
-                channel.write(page, 0);
-            }
             long size = (config.initialSize() + sys.pageSize() - 1) & -sys.pageSize();
+            Files.createFile(temp);
             int fd = sys.open(temp, true, false);
             try {
+                // Blocks first: on a full disk even the header page cannot be written, and that
+                // must be a LogFullException like any other lack of room.
                 sys.allocate(temp, fd, 0, size);
                 sys.truncate(temp, fd, size);
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ByteBuffer page = ByteBuffer.allocate(FileHeader.SIZE);
+                    FileHeader.write(page, config.segmentSize(), ThreadLocalRandom.current().nextLong());
+                    channel.write(page, 0);
+                }
                 sys.fdatasync(temp, fd);
             } catch (NativeCallException e) {
                 if (e.isNoSpace()) {
