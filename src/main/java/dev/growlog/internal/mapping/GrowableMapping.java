@@ -101,18 +101,19 @@ public final class GrowableMapping {
     public static GrowableMapping map(Syscalls sys, Path file, int fd, long length, boolean writable,
                                       long headroom, int segmentSize) throws NativeCallException {
         GrowableMapping m = new GrowableMapping(sys, file, fd, writable, headroom, segmentSize);
-        long address = sys.reserve(length + headroom);
+        long reserved = m.pageAlign(length) + m.pageAlign(headroom);
+        long address = sys.reserve(reserved);
         try {
             sys.mapFileAt(file, fd, address, length, writable);
         } catch (NativeCallException e) {
-            unmapQuietly(sys, address, length + headroom, e);
+            unmapQuietly(sys, address, reserved, e);
             throw e;
         }
         m.base = address;
         m.current = new Region(sys, file, address, length);
         m.mappedLength = length;
-        m.reservedStart = address + length;
-        m.reservedEnd = address + length + headroom;
+        m.reservedStart = address + m.pageAlign(length);
+        m.reservedEnd = address + reserved;
         return m;
     }
 
@@ -188,11 +189,18 @@ public final class GrowableMapping {
             return;
         }
         growths++;
-        long end = base + oldLength;
-        long newEnd = base + newLength;
+        // The mapping covers whole pages: a file whose size is not a multiple of the page size
+        // (shortened by someone else) has its last page mapped entirely, and munmap needs
+        // page-aligned addresses.
+        long end = base + pageAlign(oldLength);
+        long newEnd = base + pageAlign(newLength);
+        if (newEnd <= end) {
+            grown(newLength); // the file grew within its last mapped page
+            return;
+        }
         if (reservedStart == end && reservedEnd >= newEnd) {
             // Hand back the headroom the mapping needs, then grow into it.
-            sys.unmap(file, end, newLength - oldLength);
+            sys.unmap(file, end, newEnd - end);
             reservedStart = newEnd;
             if (sys.remapInPlace(file, base, oldLength, newLength)) {
                 grown(newLength);
@@ -208,8 +216,8 @@ public final class GrowableMapping {
     private void grown(long newLength) {
         current.grown(newLength);
         mappedLength = newLength;
-        if (reservedStart < base + newLength) {
-            reservedStart = base + newLength;
+        if (reservedStart < base + pageAlign(newLength)) {
+            reservedStart = base + pageAlign(newLength);
         }
         inPlaceGrowths++;
     }
@@ -228,7 +236,8 @@ public final class GrowableMapping {
             long oldBase = base;
             long oldReservedStart = reservedStart;
             long oldReservedEnd = reservedEnd;
-            long newBase = sys.reserve(newLength + headroom);
+            long reserved = pageAlign(newLength) + pageAlign(headroom);
+            long newBase = sys.reserve(reserved);
             boolean keepOld = current.hasLiveViews();
             try {
                 if (keepOld) {
@@ -238,15 +247,15 @@ public final class GrowableMapping {
                     sys.remapTo(file, oldBase, mappedLength, newLength, newBase);
                 }
             } catch (NativeCallException e) {
-                unmapQuietly(sys, newBase, newLength + headroom, e);
+                unmapQuietly(sys, newBase, reserved, e);
                 throw e;
             }
             Region old = current;
             current = new Region(sys, file, newBase, newLength);
             base = newBase;
             mappedLength = newLength;
-            reservedStart = newBase + newLength;
-            reservedEnd = newBase + newLength + headroom;
+            reservedStart = newBase + pageAlign(newLength);
+            reservedEnd = newBase + reserved;
             generation++;
             moves++;
             views.invalidateAll();
@@ -309,6 +318,12 @@ public final class GrowableMapping {
         } finally {
             barrier.writeLock().unlock();
         }
+    }
+
+    /** {@code bytes} rounded up to a whole number of pages. */
+    private long pageAlign(long bytes) {
+        long page = sys.pageSize();
+        return (bytes + page - 1) & -page;
     }
 
     private void checkOpen() {
