@@ -124,7 +124,8 @@ final class Checkpointer {
         syncedEnd = from;
     }
 
-    private GrowLogException fail(GrowLogException e) {
+    /** Moves the writer to the failed state with {@code e}; returns it for throwing. */
+    GrowLogException fail(GrowLogException e) {
         failure = e;
         return e;
     }

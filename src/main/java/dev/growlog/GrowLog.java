@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
+import dev.growlog.error.GrowLogException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
@@ -40,8 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * last valid record after the checkpoint; damage before the checkpoint is reported when read.
  *
  * <p>NOTE: if another process truncates the file while it is mapped, access to the lost pages
- * can raise SIGBUS; growlog detects shrinking when it grows or follows the file, but cannot
- * guard against a truncation that races a read.
+ * can raise SIGBUS; growlog detects shrinking when it grows, syncs or follows the file (a
+ * writer that detects it then refuses appends and syncs), but cannot guard against a
+ * truncation that races a read or a write.
  */
 public final class GrowLog implements AutoCloseable {
     private final Path file;
@@ -121,6 +123,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload, offset, length);
+        } catch (CorruptLogException shrank) {
+            throw writerFailed(shrank);
         } finally {
             lock.unlock();
         }
@@ -146,6 +150,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload, 0, payload.length);
+        } catch (CorruptLogException shrank) {
+            throw writerFailed(shrank);
         } finally {
             lock.unlock();
         }
@@ -164,6 +170,8 @@ public final class GrowLog implements AutoCloseable {
         lock.lock();
         try {
             position = writer().append(payload);
+        } catch (CorruptLogException shrank) {
+            throw writerFailed(shrank);
         } finally {
             lock.unlock();
         }
@@ -527,6 +535,15 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The appender found the file shorter than the mapping (cut by another process): appends that
+     * still fit in the mapping would write into pages that are gone (SIGBUS), so the writer
+     * fails as a failed sync does.
+     */
+    private GrowLogException writerFailed(CorruptLogException shrank) {
+        return checkpointer.fail(shrank);
     }
 
     private Appender writer() throws IOException {
