@@ -514,6 +514,14 @@ public final class GrowLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The end this log has seen, without looking for more: the writer's end, or for a read-only
+     * log the end its last look found. Every record before it was committed.
+     */
+    long knownEnd() {
+        return appender != null ? appender.end() : followedEnd;
+    }
+
     void followed(long end, long records, long bytes) {
         followedEnd = end;
         followedRecords = records;

@@ -82,6 +82,7 @@ public final class LogReader implements AutoCloseable {
                 return true;
             }
             if (status == RecordCursor.Status.END) {
+                checkNotAHole();
                 return false;
             }
             if (status == RecordCursor.Status.INVALID) {
@@ -129,6 +130,30 @@ public final class LogReader implements AutoCloseable {
         return RecordCursor.Status.RECORD;
     }
 
+    /**
+     * A zero commit word means the end of the log only at the end the log knows: before it, a
+     * record that was committed has been zeroed (damage), and returning false there would stall
+     * readers and tailers silently. Reads the end first, then the word again: every record
+     * before the end was published before the end moved past it.
+     */
+    private void checkNotAHole() throws IOException {
+        long end = log.knownEnd();
+        if (nextPosition >= end) {
+            return;
+        }
+        GrowableMapping mapping = log.mapping();
+        mapping.acquire();
+        try {
+            if (cursor.inspect(nextPosition) != RecordCursor.Status.END) {
+                return; // committed meanwhile: the next call returns it
+            }
+        } finally {
+            mapping.release();
+        }
+        throw log.corrupt(nextPosition, "zero commit word before the end of the log (end=" + end
+                + "): a committed record was zeroed");
+    }
+
     private IOException invalid() {
         if (!started) {
             throw new IllegalArgumentException("no record starts at position " + nextPosition + " in " + log.file()
@@ -170,6 +195,7 @@ public final class LogReader implements AutoCloseable {
                     followed = false;
                     break;
                 case END:
+                    checkNotAHole();
                     return handled;
                 case INVALID:
                     throw invalid();
