@@ -241,13 +241,24 @@ public final class GrowLog implements AutoCloseable {
                     return action.apply(cursor);
                 }
                 if (status != RecordCursor.Status.NOT_MAPPED || followed) {
-                    throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
+                    throw noRecordAt(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
                 }
             } finally {
                 mapping.release();
             }
             followGrowth();
         }
+    }
+
+    /**
+     * No valid record at a position before the end: the caller's mistake, except at the start,
+     * where a record always begins, so that it is damage.
+     */
+    private IllegalArgumentException noRecordAt(long position, String why) throws CorruptLogException {
+        if (position == startPosition()) {
+            throw corrupt(position, why);
+        }
+        return notARecord(position, why);
     }
 
     private IllegalArgumentException notARecord(long position, String why) {
@@ -283,7 +294,7 @@ public final class GrowLog implements AutoCloseable {
         try {
             RecordCursor.Status status = cursor.inspect(position);
             if (status != RecordCursor.Status.RECORD && status != RecordCursor.Status.PADDING) {
-                throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
+                throw noRecordAt(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
             }
         } finally {
             mapping.release();

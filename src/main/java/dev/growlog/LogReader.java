@@ -44,14 +44,17 @@ public final class LogReader implements AutoCloseable {
     private int count;
     private int index = -1;
     private byte[] data = new byte[BATCH_BYTES];
-    /** True once a record has been returned: an invalid first record means a bad start position. */
+    /** True once a record has been returned: an invalid first record may mean a bad start position. */
     private boolean started;
+    /** The position the reader was created at. */
+    private final long startedAt;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
         this.log = log;
         this.cursor = new RecordCursor(log.mapping());
         this.nextPosition = position;
+        this.startedAt = position;
     }
 
     /**
@@ -155,7 +158,8 @@ public final class LogReader implements AutoCloseable {
     }
 
     private IOException invalid() {
-        if (!started) {
+        // Only the position the caller chose can be a mistake; a record always begins at the log's start.
+        if (!started && nextPosition == startedAt && startedAt != log.startPosition()) {
             throw new IllegalArgumentException("no record starts at position " + nextPosition + " in " + log.file()
                     + ": " + cursor.problem());
         }
