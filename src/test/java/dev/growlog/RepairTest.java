@@ -196,6 +196,22 @@ class RepairTest {
     }
 
     @Test
+    void theFirstRecordDamaged_isCorruption_notABadPosition_forReadersAndReads() throws Exception {
+        long start = damagePayloadOf(0);
+        try (GrowLog log = GrowLog.openReadOnly(file); LogReader reader = log.reader(log.startPosition())) {
+            assertThatThrownBy(reader::next).isInstanceOf(CorruptLogException.class);
+            assertThatThrownBy(() -> log.read(start)).isInstanceOf(CorruptLogException.class);
+        }
+        zeroCommitWordOf(0);
+        try (GrowLog log = GrowLog.openReadOnly(file)) {
+            assertThatThrownBy(() -> log.reader(log.startPosition())).isInstanceOf(CorruptLogException.class);
+            assertThatThrownBy(() -> log.read(start)).isInstanceOf(CorruptLogException.class);
+            // Elsewhere a position without a record is the caller's mistake.
+            assertThatThrownBy(() -> log.read(positions.get(1) + 8)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void repairingACleanLog_changesNotOneByte_inEitherMode() throws Exception {
         byte[] before = Files.readAllBytes(file);
         for (RepairMode mode : RepairMode.values()) {
