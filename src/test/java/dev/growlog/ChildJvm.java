@@ -11,6 +11,11 @@ final class ChildJvm {
     }
 
     static Process start(Class<?> main, String... args) throws IOException {
+        return start(List.of(), main, args);
+    }
+
+    /** As {@link #start(Class, String...)}, with extra JVM options (e.g. for a faster start). */
+    static Process start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -18,6 +23,7 @@ final class ChildJvm {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
