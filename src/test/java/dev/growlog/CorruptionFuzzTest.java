@@ -105,26 +105,20 @@ class CorruptionFuzzTest {
     private Base base(Random random, boolean clean) throws IOException {
         Path file = dir.resolve(clean ? "clean.glog" : "unclean.glog");
         Map<Long, byte[]> written = new LinkedHashMap<>();
-        byte[] bytes;
+        byte[] whileOpen;
         long end;
         try (GrowLog log = GrowLog.open(file, CONFIG)) {
             for (int i = 0; i < 250; i++) {
                 byte[] payload = payload(random);
                 written.put(log.append(payload), payload);
-                if (!clean && i == 120) {
-                    log.sync();
+                if (i == 120) {
+                    log.sync(); // the checkpoint of the unclean copy
                 }
             }
             end = log.endPosition();
-            if (!clean) {
-                bytes = Files.readAllBytes(file);
-            } else {
-                bytes = null;
-            }
+            whileOpen = Files.readAllBytes(file);
         }
-        if (clean) {
-            bytes = Files.readAllBytes(file);
-        }
+        byte[] bytes = clean ? Files.readAllBytes(file) : whileOpen;
         Files.delete(file);
         return new Base(clean ? "clean" : "unclean", bytes, written, end);
     }
@@ -135,7 +129,7 @@ class CorruptionFuzzTest {
             return new byte[0];
         }
         if (dice < 3) {
-            return PowerLossTest.NginxLines.LINES.get(random.nextInt(PowerLossTest.NginxLines.LINES.size()));
+            return Samples.nginxJson().get(random.nextInt(Samples.nginxJson().size()));
         }
         return Samples.apache().get(random.nextInt(Samples.apache().size()));
     }

@@ -29,6 +29,10 @@ class DurabilityTest {
         return position + RecordFormat.recordSize(length);
     }
 
+    /** A durable append as its thread saw it return. */
+    record Acked(long position, long end, long syncedOnReturn, int line) {
+    }
+
     @Test
     void durableAppendsFromFourThreads_areAllDurableOnReturn_andShareSyncs() throws Exception {
         int threads = 4;
@@ -38,17 +42,17 @@ class DurabilityTest {
             long syncsBefore = log.stats().syncs();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<long[]>>> results = new ArrayList<>();
+            List<Future<List<Acked>>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 results.add(pool.submit(() -> {
                     start.await();
-                    List<long[]> appended = new ArrayList<>();
+                    List<Acked> appended = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
-                        byte[] line = lines.get(thread * perThread + i);
-                        long position = log.appendDurable(line);
+                        int index = thread * perThread + i;
+                        long position = log.appendDurable(lines.get(index));
                         long synced = log.stats().syncedPosition();
-                        appended.add(new long[] {position, endOf(position, line.length), synced, thread * perThread + i});
+                        appended.add(new Acked(position, endOf(position, lines.get(index).length), synced, index));
                     }
                     return appended;
                 }));
@@ -58,11 +62,11 @@ class DurabilityTest {
             assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
             long syncs = log.stats().syncs() - syncsBefore;
             System.out.println("group commit: " + threads * perThread + " durable appends, " + syncs + " syncs");
-            for (Future<List<long[]>> result : results) {
-                for (long[] r : result.get()) {
-                    assertThat(r[2]).as("synced position when the durable append at %d returned", r[0])
-                            .isGreaterThanOrEqualTo(r[1]);
-                    assertThat(log.read(r[0])).isEqualTo(lines.get((int) r[3]));
+            for (Future<List<Acked>> result : results) {
+                for (Acked a : result.get()) {
+                    assertThat(a.syncedOnReturn()).as("synced position when the durable append at %d returned",
+                            a.position()).isGreaterThanOrEqualTo(a.end());
+                    assertThat(log.read(a.position())).isEqualTo(lines.get(a.line()));
                 }
             }
             assertThat(syncs).as("syncs for %d durable appends (group commit shares them)", threads * perThread)

@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
+import dev.growlog.internal.format.RecordFormat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,7 +107,7 @@ class PowerLossTest {
     }
 
     static long endOf(Written w) {
-        return w.position() + 8 + ((w.payload().length + 7) & -8);
+        return w.position() + RecordFormat.recordSize(w.payload().length);
     }
 
     private void rounds(Loss loss, int count) throws Exception {
@@ -122,17 +125,13 @@ class PowerLossTest {
 
     private static byte[] randomPayload(Random random) {
         if (random.nextInt(10) == 0) {
-            return NginxLines.LINES.get(random.nextInt(NginxLines.LINES.size())); // ~5.5 KiB: padding
+            List<byte[]> json = Samples.nginxJson(); // ~5.5 KiB: segments fill up, padding follows
+            return json.get(random.nextInt(json.size()));
         }
         if (random.nextInt(50) == 0) {
             return new byte[0];
         }
         return Samples.apache().get(random.nextInt(Samples.apache().size()));
-    }
-
-    /** The JSON sample lines, loaded once. */
-    static final class NginxLines {
-        static final List<byte[]> LINES = Samples.read(Samples.NGINX_JSON);
     }
 
     private static Snapshot writeAndSnapshot(Random random, Path file, Path copy) throws IOException {
@@ -141,13 +140,14 @@ class PowerLossTest {
         long olderCheckpoint = 0;
         try (GrowLog log = GrowLog.open(file, CONFIG)) {
             int ops = 100 + random.nextInt(400);
-            int syncsLeft = 1 + random.nextInt(6);
+            Set<Integer> syncs = new HashSet<>();
+            for (int n = 1 + random.nextInt(6); n > 0; n--) {
+                syncs.add(random.nextInt(ops));
+            }
             for (int op = 0; op < ops; op++) {
-                int dice = random.nextInt(ops);
                 byte[] payload = randomPayload(random);
-                if (dice < syncsLeft * 2 && random.nextBoolean()) {
-                    syncsLeft--;
-                    if (random.nextBoolean()) {
+                if (syncs.contains(op)) {
+                    if (random.nextBoolean()) { // keep the header as it was before this sync
                         olderHeader = headerPage(file);
                         olderCheckpoint = log.checkpointInFile();
                     }

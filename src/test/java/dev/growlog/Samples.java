@@ -13,6 +13,7 @@ final class Samples {
     static final Path NGINX_JSON = Path.of("testdata", "nginxplus_json_logs");
 
     private static volatile List<byte[]> apache;
+    private static volatile List<byte[]> nginxJson;
 
     private Samples() {
     }
@@ -23,6 +24,16 @@ final class Samples {
         if (lines == null) {
             lines = read(APACHE);
             apache = lines;
+        }
+        return lines;
+    }
+
+    /** The 500 JSON lines of the nginx sample, ~5.5 KiB each: records larger than a page. */
+    static List<byte[]> nginxJson() {
+        List<byte[]> lines = nginxJson;
+        if (lines == null) {
+            lines = read(NGINX_JSON);
+            nginxJson = lines;
         }
         return lines;
     }
