@@ -36,6 +36,18 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return new ChildJvm(command(List.of(), main, args).start());
+    }
+
+    /**
+     * Starts the child as a bare process, with extra JVM options; the caller reads its stdout,
+     * its stderr goes to this JVM's.
+     */
+    static Process startProcess(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        return command(jvmOptions, main, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static ProcessBuilder command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Same native-access flags as this JVM (set by the build), so jnr-ffi loads without warnings.
@@ -44,10 +56,11 @@ final class ChildJvm implements AutoCloseable {
                 command.add(arg);
             }
         }
-        command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
-        return new ChildJvm(new ProcessBuilder(command).start());
+        return new ProcessBuilder(command);
     }
 
     private void pump(BufferedReader reader, boolean out) {

@@ -1,0 +1,164 @@
+package dev.growlog;
+
+import dev.growlog.internal.format.RecordFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The durability policies and group commit, observed through {@link GrowLogStats#syncedPosition()}
+ * (every record before it is durable) and the checkpoint in the file header.
+ */
+class DurabilityTest {
+    @TempDir
+    Path dir;
+
+    private static long endOf(long position, int length) {
+        return position + RecordFormat.recordSize(length);
+    }
+
+    /** A durable append as its thread saw it return. */
+    record Acked(long position, long end, long syncedOnReturn, int line) {
+    }
+
+    @Test
+    void durableAppendsFromFourThreads_areAllDurableOnReturn_andShareSyncs() throws Exception {
+        int threads = 4;
+        int perThread = 150;
+        List<byte[]> lines = Samples.apache();
+        try (GrowLog log = GrowLog.open(dir.resolve("group.glog"))) {
+            long syncsBefore = log.stats().syncs();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Acked>>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<Acked> appended = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        int index = thread * perThread + i;
+                        long position = log.appendDurable(lines.get(index));
+                        long synced = log.stats().syncedPosition();
+                        appended.add(new Acked(position, endOf(position, lines.get(index).length), synced, index));
+                    }
+                    return appended;
+                }));
+            }
+            start.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            long syncs = log.stats().syncs() - syncsBefore;
+            System.out.println("group commit: " + threads * perThread + " durable appends, " + syncs + " syncs");
+            for (Future<List<Acked>> result : results) {
+                for (Acked a : result.get()) {
+                    assertThat(a.syncedOnReturn()).as("synced position when the durable append at %d returned",
+                            a.position()).isGreaterThanOrEqualTo(a.end());
+                    assertThat(log.read(a.position())).isEqualTo(lines.get(a.line()));
+                }
+            }
+            assertThat(syncs).as("syncs for %d durable appends (group commit shares them)", threads * perThread)
+                    .isPositive().isLessThan(threads * perThread);
+            assertThat(log.checkpointInFile()).as("checkpoint in the header").isEqualTo(log.endPosition());
+        }
+    }
+
+    @Test
+    void everyAppendPolicy_returnsEachAppendDurable_whicheverAppendMethodIsUsed() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("every.glog"), GrowLogConfig.builder()
+                .durability(Durability.EVERY_APPEND).build())) {
+            for (int i = 0; i < 50; i++) {
+                byte[] line = Samples.apache().get(i);
+                long position = i % 2 == 0 ? log.append(line) : log.append(ByteBuffer.wrap(line));
+                assertThat(log.stats().syncedPosition()).as("synced position after append %d", i)
+                        .isGreaterThanOrEqualTo(endOf(position, line.length));
+                assertThat(log.checkpointInFile()).isGreaterThanOrEqualTo(endOf(position, line.length));
+            }
+        }
+    }
+
+    @Test
+    void nonePolicy_syncsOnlyWhenAsked() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("none.glog"))) {
+            long syncedAtOpen = log.stats().syncedPosition();
+            long syncsAtOpen = log.stats().syncs();
+            for (int i = 0; i < 100; i++) {
+                log.append(Samples.apache().get(i));
+            }
+            Thread.sleep(50);
+            assertThat(log.stats().syncedPosition()).isEqualTo(syncedAtOpen);
+            assertThat(log.stats().syncs()).isEqualTo(syncsAtOpen);
+            log.sync();
+            assertThat(log.stats().syncedPosition()).isEqualTo(log.endPosition());
+            assertThat(log.checkpointInFile()).isEqualTo(log.endPosition());
+        }
+    }
+
+    @Test
+    void intervalPolicy_catchesUpWithinAFewIntervalsWithoutAnExplicitSync_andIdlesWhenNothingIsNew()
+            throws Exception {
+        Duration interval = Duration.ofMillis(20);
+        Path file = dir.resolve("interval.glog");
+        GrowLog log = GrowLog.open(file, GrowLogConfig.builder().durability(Durability.INTERVAL)
+                .syncInterval(interval).build());
+        try {
+            assertThat(flushers(file)).as("flusher threads while open").hasSize(1);
+            for (int i = 0; i < 200; i++) {
+                log.append(Samples.apache().get(i));
+            }
+            long end = log.endPosition();
+            long appendedAt = System.nanoTime();
+            while (log.stats().syncedPosition() < end && System.nanoTime() - appendedAt < TimeUnit.SECONDS.toNanos(10)) {
+                Thread.sleep(1);
+            }
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appendedAt);
+            System.out.println("interval flusher caught up after " + tookMillis + " ms");
+            assertThat(log.stats().syncedPosition()).as("synced position without an explicit sync").isEqualTo(end);
+            assertThat(log.checkpointInFile()).isEqualTo(end);
+            // A few intervals, with generous slack for a loaded machine (each sync takes milliseconds).
+            assertThat(tookMillis).isLessThan(5 * interval.toMillis() + 1_000);
+
+            long syncs = log.stats().syncs();
+            Thread.sleep(10 * interval.toMillis());
+            assertThat(log.stats().syncs()).as("syncs while nothing was appended").isEqualTo(syncs);
+        } finally {
+            log.close();
+        }
+        assertThat(flushers(file)).as("flusher threads after close").isEmpty();
+    }
+
+    @Test
+    void close_stopsTheFlusher_evenRightAfterAppends() throws Exception {
+        Path file = dir.resolve("stop.glog");
+        for (int round = 0; round < 5; round++) {
+            GrowLog log = GrowLog.open(file, GrowLogConfig.builder().durability(Durability.INTERVAL)
+                    .syncInterval(Duration.ofMillis(1)).build());
+            for (int i = 0; i < 100; i++) {
+                log.append(Samples.apache().get(i));
+            }
+            log.close();
+            assertThat(flushers(file)).as("flusher threads after close, round %d", round).isEmpty();
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertThat(log.stats().records()).isEqualTo(500);
+        }
+    }
+
+    private static List<Thread> flushers(Path file) {
+        String name = "growlog-flusher " + file.getFileName();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name) && t.isAlive()).toList();
+    }
+}

@@ -1,0 +1,308 @@
+package dev.growlog;
+
+import dev.growlog.FaultySyscalls.Call;
+import dev.growlog.error.GrowLogException;
+import dev.growlog.error.LogFullException;
+import dev.growlog.error.NativeCallException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Fails the Nth fallocate, ftruncate, mremap or msync through a {@link Syscalls} double and
+ * checks the documented outcome: growth that fails leaves the log exactly as it was and usable;
+ * a sync that fails moves the writer to a failed state that refuses writes but not reads.
+ */
+class SyscallFaultTest {
+    /** Small segments and growth steps: growth every few dozen records. */
+    static final GrowLogConfig SMALL = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8 * 1024)
+            .maxGrowthStep(16 * 1024).build();
+
+    @TempDir
+    Path dir;
+
+    private final FaultySyscalls sys = new FaultySyscalls();
+    /** What was appended, by position, in order. */
+    private final Map<Long, byte[]> written = new LinkedHashMap<>();
+    private int nextLine;
+
+    private GrowLog open(Path file, GrowLogConfig config) throws IOException {
+        return Opener.openWritable(file, config, sys);
+    }
+
+    private long appendLine(GrowLog log) throws IOException {
+        byte[] line = Samples.apache().get(nextLine % Samples.apache().size());
+        long position = log.append(line);
+        written.put(position, line);
+        nextLine++;
+        return position;
+    }
+
+    /** Appends until a growth is the next thing an append needs, i.e. until the mapping is nearly full. */
+    private void fillMapping(GrowLog log) throws IOException {
+        while (log.endPosition() + 2048 < log.stats().mappedSize()) {
+            appendLine(log);
+        }
+    }
+
+    /** Every record written is at its position with its bytes, and a scan returns exactly them, in order. */
+    private void assertAllRecordsIntact(GrowLog log) throws IOException {
+        for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+            assertThat(log.read(e.getKey())).as("record at %d", e.getKey()).isEqualTo(e.getValue());
+        }
+        List<Long> scanned = new ArrayList<>();
+        try (LogReader reader = log.reader(log.startPosition())) {
+            while (reader.next()) {
+                assertThat(reader.bytes()).as("record at %d", reader.position())
+                        .isEqualTo(written.get(reader.position()));
+                scanned.add(reader.position());
+            }
+        }
+        assertThat(scanned).as("positions a scan returns").isEqualTo(new ArrayList<>(written.keySet()));
+    }
+
+    /** Appends until {@code failure} is thrown by the append that needs to grow; checks that it changed nothing. */
+    private Throwable appendUntilGrowthFails(GrowLog log, Path file) throws IOException {
+        for (int i = 0; i < 10_000; i++) {
+            long sizeBefore = Files.size(file);
+            long endBefore = log.endPosition();
+            GrowLogStats before = log.stats();
+            Throwable failure = catchThrowable(() -> appendLine(log));
+            if (failure != null) {
+                assertThat(Files.size(file)).as("file size after the failed growth").isEqualTo(sizeBefore);
+                assertThat(log.endPosition()).as("end position after the failed growth").isEqualTo(endBefore);
+                GrowLogStats after = log.stats();
+                assertThat(after.records()).isEqualTo(before.records());
+                assertThat(after.fileSize()).isEqualTo(before.fileSize());
+                assertThat(after.mappedSize()).isEqualTo(before.mappedSize());
+                return failure;
+            }
+        }
+        throw new AssertionError("the injected fault never fired");
+    }
+
+    @Test
+    void thirdFallocate_failingWithEnospc_throwsLogFull_leavesTheLogAsItWas_andTheNextAppendGrowsIt() throws Exception {
+        Path file = dir.resolve("enospc.glog");
+        try (GrowLog log = open(file, SMALL)) {
+            int callsBefore = sys.calls(Call.ALLOCATE);
+            sys.failNth(Call.ALLOCATE, 3, "ENOSPC");
+            Throwable failure = appendUntilGrowthFails(log, file);
+            assertThat(sys.calls(Call.ALLOCATE) - callsBefore).as("fallocate calls up to the failure").isEqualTo(3);
+            assertThat(failure).isInstanceOf(LogFullException.class).hasMessageContaining(file.toString())
+                    .hasCauseInstanceOf(NativeCallException.class);
+            assertThat(((NativeCallException) failure.getCause()).errnoName()).isEqualTo("ENOSPC");
+            assertAllRecordsIntact(log);
+
+            long sizeBefore = Files.size(file);
+            appendLine(log); // the fault fired once: space is back
+            assertThat(Files.size(file)).as("the file grew").isGreaterThan(sizeBefore);
+            for (int i = 0; i < 200; i++) {
+                appendLine(log);
+            }
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertThat(log.recoveryReport().cleanShutdown()).isTrue();
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void fallocateFailingWithEio_throwsTheNativeError_notLogFull_andTheLogStaysUsable() throws Exception {
+        Path file = dir.resolve("eio.glog");
+        try (GrowLog log = open(file, SMALL)) {
+            fillMapping(log);
+            sys.failNth(Call.ALLOCATE, 1, "EIO");
+            Throwable failure = appendUntilGrowthFails(log, file);
+            assertThat(failure).isExactlyInstanceOf(NativeCallException.class).hasMessageContaining("EIO")
+                    .hasMessageContaining("fallocate").hasMessageContaining(file.toString());
+            for (int i = 0; i < 200; i++) {
+                appendLine(log);
+            }
+            log.sync();
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void ftruncateFailingWithEnospcAfterTheBlocksWereReserved_throwsLogFull_andKeepsTheFileSize() throws Exception {
+        Path file = dir.resolve("ftruncate.glog");
+        try (GrowLog log = open(file, SMALL)) {
+            fillMapping(log);
+            sys.failNth(Call.TRUNCATE, 1, "ENOSPC");
+            Throwable failure = appendUntilGrowthFails(log, file);
+            assertThat(failure).isInstanceOf(LogFullException.class);
+            for (int i = 0; i < 200; i++) {
+                appendLine(log);
+            }
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void mremapInPlaceFailing_throws_andTheNextGrowthMovesTheMapping_withEveryRecordIntact() throws Exception {
+        Path file = dir.resolve("mremap-in-place.glog");
+        try (GrowLog log = open(file, SMALL)) {
+            fillMapping(log);
+            sys.failNth(Call.REMAP_IN_PLACE, 1, "EFAULT");
+            Throwable failure = catchThrowable(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    appendLine(log);
+                }
+            });
+            assertThat(failure).isInstanceOf(NativeCallException.class).hasMessageContaining("mremap");
+            long movesBefore = log.stats().moves();
+            assertAllRecordsIntact(log);
+            for (int i = 0; i < 500; i++) {
+                appendLine(log);
+            }
+            assertThat(log.stats().moves()).as("moves after the failed in-place growth").isGreaterThan(movesBefore);
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void mremapMoveFailing_throws_leavesTheMappingWhereItWas_andLaterMovesSucceed() throws Exception {
+        Path file = dir.resolve("mremap-move.glog");
+        try (GrowLog log = open(file, GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8 * 1024)
+                .maxGrowthStep(16 * 1024).headroom(0).build())) {
+            sys.refuseInPlaceGrowth(true);
+            fillMapping(log);
+            long generation = log.stats().generation();
+            sys.failNth(Call.REMAP_TO, 1, "ENOMEM");
+            long sizeBefore = Files.size(file);
+            Throwable failure = catchThrowable(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    appendLine(log);
+                }
+            });
+            assertThat(failure).isInstanceOf(NativeCallException.class).hasMessageContaining("mremap")
+                    .hasMessageContaining("ENOMEM");
+            assertThat(log.stats().generation()).as("the mapping did not move").isEqualTo(generation);
+            assertThat(Files.size(file)).as("the file was extended before the mapping failed to follow")
+                    .isGreaterThanOrEqualTo(sizeBefore);
+            assertAllRecordsIntact(log);
+            for (int i = 0; i < 500; i++) {
+                appendLine(log);
+            }
+            assertThat(log.stats().moves()).isGreaterThan(2);
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void msyncFailing_failsTheSync_thenAppendsAndSyncsAreRefused_readsStillWork_andCloseDoesNotThrowAgain()
+            throws Exception {
+        Path file = dir.resolve("msync.glog");
+        GrowLog log = open(file, SMALL);
+        for (int i = 0; i < 300; i++) {
+            appendLine(log);
+        }
+        log.sync();
+        for (int i = 0; i < 50; i++) {
+            appendLine(log);
+        }
+        long syncedBefore = log.stats().syncedPosition();
+        int msyncsBefore = sys.calls(Call.MSYNC);
+        sys.failNth(Call.MSYNC, 1, "EIO");
+
+        assertThatThrownBy(log::sync).isInstanceOf(GrowLogException.class)
+                .hasMessageContaining("refuses further appends").hasRootCauseInstanceOf(NativeCallException.class)
+                .hasStackTraceContaining("EIO");
+        assertThat(log.stats().syncedPosition()).as("nothing new counted durable").isEqualTo(syncedBefore);
+        // No retry that pretends success: every later write or sync fails, naming the first failure.
+        assertThatThrownBy(log::sync).isInstanceOf(GrowLogException.class).hasMessageContaining("failed earlier");
+        assertThatThrownBy(() -> log.append(new byte[10])).isInstanceOf(GrowLogException.class)
+                .hasMessageContaining("failed earlier");
+        assertThatThrownBy(() -> log.append(ByteBuffer.allocate(10))).isInstanceOf(GrowLogException.class);
+        assertThatThrownBy(() -> log.appendDurable(new byte[10])).isInstanceOf(GrowLogException.class);
+        assertThat(sys.calls(Call.MSYNC) - msyncsBefore).as("msync calls: the failed one, no retry").isEqualTo(1);
+        assertAllRecordsIntact(log);
+
+        // close() skips the final sync of a failed log and does not throw the failure a second time.
+        assertThatCode(log::close).doesNotThrowAnyException();
+        assertThatCode(log::close).doesNotThrowAnyException();
+        try (GrowLog reopened = GrowLog.open(file)) {
+            assertThat(reopened.recoveryReport().cleanShutdown()).as("not marked clean").isFalse();
+            assertAllRecordsIntact(reopened); // the pages are still in the page cache here
+        }
+    }
+
+    @Test
+    void msyncFailingUnderADurableAppend_throwsFromThatAppend_andTheLogRefusesFurtherAppends() throws Exception {
+        Path file = dir.resolve("msync-durable.glog");
+        try (GrowLog log = open(file, SMALL)) {
+            for (int i = 0; i < 20; i++) {
+                appendLine(log);
+            }
+            sys.failNth(Call.MSYNC, 2, "EIO"); // the header msync of the first durable append's checkpoint
+            byte[] line = Samples.apache().get(0);
+            assertThatThrownBy(() -> log.appendDurable(line)).isInstanceOf(GrowLogException.class);
+            assertThatThrownBy(() -> log.appendDurable(line)).isInstanceOf(GrowLogException.class)
+                    .hasMessageContaining("failed earlier");
+            assertThat(log.stats().records()).as("the first durable append was appended, not made durable")
+                    .isEqualTo(21);
+        }
+    }
+
+    @Test
+    void msyncFailingInTheIntervalFlusher_makesTheNextAppendFail() throws Exception {
+        Path file = dir.resolve("msync-flusher.glog");
+        try (GrowLog log = open(file, GrowLogConfig.builder().durability(Durability.INTERVAL)
+                .syncInterval(Duration.ofMillis(5)).build())) {
+            sys.failNth(Call.MSYNC, 1, "EIO");
+            appendLine(log);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Throwable failure = null;
+            while (failure == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                failure = catchThrowable(() -> appendLine(log));
+            }
+            assertThat(failure).as("an append after the flusher's failed msync").isInstanceOf(GrowLogException.class)
+                    .hasMessageContaining("failed earlier");
+        }
+    }
+
+    @Test
+    void close_whenItsFinalSyncFails_throwsOnce_releasesTheFile_andTheLogReopens() throws Exception {
+        Path file = dir.resolve("close.glog");
+        GrowLog log = open(file, SMALL);
+        for (int i = 0; i < 100; i++) {
+            appendLine(log);
+        }
+        sys.failNth(Call.MSYNC, 1, "EIO");
+        assertThatThrownBy(log::close).isInstanceOf(GrowLogException.class).hasStackTraceContaining("EIO");
+        assertThatCode(log::close).as("a second close").doesNotThrowAnyException();
+        try (GrowLog reopened = GrowLog.open(file)) { // the writer lock was released
+            assertThat(reopened.recoveryReport().cleanShutdown()).isFalse();
+            assertAllRecordsIntact(reopened);
+        }
+    }
+}
