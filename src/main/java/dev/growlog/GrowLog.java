@@ -418,6 +418,10 @@ public final class GrowLog implements AutoCloseable {
             failure = e;
         }
         failure = attempt(failure, mapping::close);
+        if (appender != null) {
+            // A zero-copy view may keep the mapping, and so the open file, alive after this.
+            failure = attempt(failure, () -> sys.unlock(file, fd));
+        }
         failure = attempt(failure, () -> sys.close(file, fd));
         if (failure != null) {
             throw failure;

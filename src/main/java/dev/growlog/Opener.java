@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,13 +62,20 @@ final class Opener {
             FileHeader.Fields header = FileHeader.read(readHeaderPage(file), size, file);
             mapping = GrowableMapping.map(sys, file, fd, size, true, config.headroom(), header.segmentSize());
             long from = scanStart(header, size);
-            RecordScanner.Result scan = RecordScanner.scan(mapping, from);
+            boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
+            // After a checkpoint nothing was durable: stop at the first damage and cut there (a
+            // torn tail). Without one, nothing tells durable records from torn ones: keep every
+            // valid record and report the damage between them.
+            RecordScanner.Result scan = fromCheckpoint ? RecordScanner.scan(mapping, from)
+                    : RecordScanner.verify(mapping, from, Long.MAX_VALUE, Long.MAX_VALUE);
+            List<Damage> kept = Repairer.publicDamage(scan).stream().filter(d -> d.position() < scan.end()).toList();
+            String cut = Repairer.publicDamage(scan).stream().filter(d -> d.position() >= scan.end())
+                    .map(Damage::reason).findFirst().orElse(null);
             long zeroed = 0;
-            if (scan.clean() ? !header.cleanShutdown() : !keepDamage) {
+            if (!keepDamage && (cut != null || !header.cleanShutdown())) {
                 zeroed = size - scan.end();
                 sys.zeroRange(file, fd, scan.end(), zeroed);
             }
-            boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
             Appender appender = new Appender(file, sys, fd, mapping, config, scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);
@@ -75,7 +83,7 @@ final class Opener {
             Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, from);
             checkpointer.checkpoint(false);
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
-                    scan.records(), scan.end(), !scan.clean(), scan.problem(), zeroed);
+                    scan.records(), scan.end(), cut != null, cut, zeroed, kept);
             GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), appender, checkpointer,
                     null, config.durability(), report);
             if (config.durability() == Durability.INTERVAL) {
@@ -107,7 +115,7 @@ final class Opener {
             RecordScanner.Result scan = RecordScanner.scan(mapping, from);
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
-                    scan.records(), scan.end(), !scan.clean(), scan.problem(), 0);
+                    scan.records(), scan.end(), !scan.clean(), scan.problem(), 0, List.of());
             Follower follower = new Follower(file, sys, fd, mapping, new ReentrantLock(), new Follower.Found(scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes()));

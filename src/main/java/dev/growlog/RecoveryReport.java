@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import java.util.List;
+
 /**
  * What recovery found when the log was opened.
  *
@@ -15,9 +17,19 @@ package dev.growlog;
  *                       that stale bytes are never read as records: mostly space never
  *                       written, not lost data (0 after a clean shutdown, and always 0 for a
  *                       read-only open, which changes nothing)
+ * @param damage         damaged ranges found before {@code endPosition} and left in place:
+ *                       only when the checkpoint was unusable, so that recovery could not tell
+ *                       durable records from torn ones and kept every valid record; reading
+ *                       them throws {@link dev.growlog.error.CorruptLogException}, and
+ *                       {@link GrowLog#repair} skips or cuts them
  */
 public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scannedFrom, long recordsScanned,
-                             long endPosition, boolean tailCut, String reason, long zeroedBytes) {
+                             long endPosition, boolean tailCut, String reason, long zeroedBytes,
+                             List<Damage> damage) {
+    public RecoveryReport {
+        damage = List.copyOf(damage);
+    }
+
 
     /** One line for people: what was kept and what was dropped. */
     public String summary() {
@@ -30,6 +42,11 @@ public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scanne
             s.append("; cut the tail at ").append(endPosition).append(": ").append(reason);
         } else {
             s.append("; nothing dropped");
+        }
+        if (!damage.isEmpty()) {
+            s.append("; ").append(damage.size()).append(" damaged range").append(damage.size() == 1 ? "" : "s")
+                    .append(" left in place, the first at ").append(damage.get(0).position())
+                    .append(" (see verify and repair)");
         }
         return s.toString();
     }

@@ -1,19 +1,17 @@
 package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
-import dev.growlog.internal.nativeio.Syscalls;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A {@link Syscalls} double for fault injection: delegates to libc and fails the Nth call of a
+ * A {@link ForwardingSyscalls} for fault injection: delegates to libc and fails the Nth call of a
  * chosen kind with a {@link NativeCallException} carrying a chosen errno, as the real binding
  * would report it. Faults are armed after the log is open, so calls made by open are not counted.
  */
-final class FaultySyscalls implements Syscalls {
+final class FaultySyscalls extends ForwardingSyscalls {
     /** The calls a fault can be injected into. */
     enum Call { ALLOCATE, TRUNCATE, REMAP_IN_PLACE, REMAP_TO, MSYNC, FDATASYNC }
 
@@ -21,7 +19,6 @@ final class FaultySyscalls implements Syscalls {
     private static final Map<String, Integer> ERRNO = Map.of("EIO", 5, "ENOMEM", 12, "EFAULT", 14, "EINVAL", 22,
             "ENOSPC", 28, "EDQUOT", 122);
 
-    private final Syscalls real = Syscalls.libc();
     /** Calls of each kind still to pass before the armed one fails; absent when not armed. */
     private final Map<Call, Integer> countdown = new EnumMap<>(Call.class);
     private final Map<Call, String> errnoNames = new EnumMap<>(Call.class);
@@ -72,61 +69,21 @@ final class FaultySyscalls implements Syscalls {
     }
 
     @Override
-    public int pageSize() {
-        return real.pageSize();
-    }
-
-    @Override
-    public int open(Path file, boolean writable, boolean create) throws NativeCallException {
-        return real.open(file, writable, create);
-    }
-
-    @Override
-    public void close(Path file, int fd) throws NativeCallException {
-        real.close(file, fd);
-    }
-
-    @Override
-    public long size(Path file, int fd) throws NativeCallException {
-        return real.size(file, fd);
-    }
-
-    @Override
     public void truncate(Path file, int fd, long length) throws NativeCallException {
         maybeFail(Call.TRUNCATE, file, "ftruncate", "fd=" + fd + ", length=" + length);
-        real.truncate(file, fd, length);
+        super.truncate(file, fd, length);
     }
 
     @Override
     public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
         maybeFail(Call.ALLOCATE, file, "fallocate", "fd=" + fd + ", offset=" + offset + ", length=" + length);
-        real.allocate(file, fd, offset, length);
-    }
-
-    @Override
-    public void zeroRange(Path file, int fd, long offset, long length) throws NativeCallException {
-        real.zeroRange(file, fd, offset, length);
-    }
-
-    @Override
-    public long reserve(long length) throws NativeCallException {
-        return real.reserve(length);
-    }
-
-    @Override
-    public boolean reserveAt(long address, long length) throws NativeCallException {
-        return real.reserveAt(address, length);
-    }
-
-    @Override
-    public void mapFileAt(Path file, int fd, long address, long length, boolean writable) throws NativeCallException {
-        real.mapFileAt(file, fd, address, length, writable);
+        super.allocate(file, fd, offset, length);
     }
 
     @Override
     public boolean remapInPlace(Path file, long address, long oldLength, long newLength) throws NativeCallException {
         maybeFail(Call.REMAP_IN_PLACE, file, "mremap", "old_size=" + oldLength + ", new_size=" + newLength + ", flags=0");
-        return !refuseInPlace && real.remapInPlace(file, address, oldLength, newLength);
+        return !refuseInPlace && super.remapInPlace(file, address, oldLength, newLength);
     }
 
     @Override
@@ -134,38 +91,18 @@ final class FaultySyscalls implements Syscalls {
             throws NativeCallException {
         maybeFail(Call.REMAP_TO, file, "mremap", "old_size=" + oldLength + ", new_size=" + newLength
                 + ", flags=MREMAP_MAYMOVE|MREMAP_FIXED");
-        real.remapTo(file, address, oldLength, newLength, target);
-    }
-
-    @Override
-    public void unmap(Path file, long address, long length) throws NativeCallException {
-        real.unmap(file, address, length);
+        super.remapTo(file, address, oldLength, newLength, target);
     }
 
     @Override
     public void msync(Path file, long address, long length) throws NativeCallException {
         maybeFail(Call.MSYNC, file, "msync", "length=" + length + ", flags=MS_SYNC");
-        real.msync(file, address, length);
+        super.msync(file, address, length);
     }
 
     @Override
     public void fdatasync(Path file, int fd) throws NativeCallException {
         maybeFail(Call.FDATASYNC, file, "fdatasync", "fd=" + fd);
-        real.fdatasync(file, fd);
-    }
-
-    @Override
-    public void populateWrite(Path file, long address, long length) throws NativeCallException {
-        real.populateWrite(file, address, length);
-    }
-
-    @Override
-    public boolean tryLockExclusive(Path file, int fd) throws NativeCallException {
-        return real.tryLockExclusive(file, fd);
-    }
-
-    @Override
-    public ByteBuffer view(long address, int length) {
-        return real.view(address, length);
+        super.fdatasync(file, fd);
     }
 }

@@ -106,6 +106,11 @@ class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
+    public void unlock(Path file, int fd) throws NativeCallException {
+        real.unlock(file, fd);
+    }
+
+    @Override
     public ByteBuffer view(long address, int length) {
         return real.view(address, length);
     }

@@ -259,16 +259,17 @@ class PowerLossTest {
                     .isGreaterThanOrEqualTo(durable.size());
         }
 
+        if (loss == Loss.TORN_CHECKPOINT_BLOCK) {
+            recoverWithoutCheckpoint(s, what);
+        }
         List<Written> kept;
         try (GrowLog log = GrowLog.open(s.copy(), CONFIG)) {
             RecoveryReport report = log.recoveryReport();
-            long expectedFrom = switch (loss) {
-                case TORN_CHECKPOINT_BLOCK -> log.startPosition();
-                case OLDER_HEADER -> s.olderCheckpoint();
-                default -> s.durableEnd();
-            };
-            assertThat(report.scannedFrom()).as("%s: recovery scanned from (%s)", what, report.summary())
-                    .isEqualTo(expectedFrom);
+            if (loss != Loss.TORN_CHECKPOINT_BLOCK) {
+                long expectedFrom = loss == Loss.OLDER_HEADER ? s.olderCheckpoint() : s.durableEnd();
+                assertThat(report.scannedFrom()).as("%s: recovery scanned from (%s)", what, report.summary())
+                        .isEqualTo(expectedFrom);
+            }
             assertThat(log.endPosition()).as("%s: end after recovery", what).isGreaterThanOrEqualTo(s.durableEnd());
             long end = log.endPosition();
             kept = s.records().stream().filter(w -> w.position() < end).toList();
@@ -293,6 +294,35 @@ class PowerLossTest {
         try (GrowLog log = GrowLog.open(s.copy(), CONFIG)) {
             assertThat(log.recoveryReport().cleanShutdown()).isTrue();
             assertLogHoldsExactly(log, kept, what + ", after reopening");
+        }
+    }
+
+    /**
+     * Without a checkpoint, recovery scans from the first record and cannot tell durable records
+     * from torn ones: it keeps every valid record, cuts only a tail after which nothing is valid,
+     * and reports the damage between (here: only where nothing was durable). The explicit
+     * repair then cuts at the first damage, leaving the durable prefix.
+     */
+    private static void recoverWithoutCheckpoint(Snapshot s, String what) throws IOException {
+        List<Damage> damage;
+        try (GrowLog log = GrowLog.open(s.copy(), CONFIG)) {
+            RecoveryReport report = log.recoveryReport();
+            assertThat(report.scannedFrom()).as("%s: recovery scanned from (%s)", what, report.summary())
+                    .isEqualTo(log.startPosition());
+            assertThat(log.endPosition()).as("%s: end after recovery", what).isGreaterThanOrEqualTo(s.durableEnd());
+            damage = report.damage();
+            for (Damage d : damage) {
+                assertThat(d.position()).as("%s: damage left in place (%s)", what, d)
+                        .isGreaterThanOrEqualTo(s.durableEnd());
+            }
+            for (Written w : s.durable()) {
+                assertThat(log.read(w.position())).as("%s: durable record at %d", what, w.position())
+                        .isEqualTo(w.payload());
+            }
+        }
+        if (!damage.isEmpty()) {
+            RepairReport repaired = GrowLog.repair(s.copy(), RepairMode.TRUNCATE);
+            assertThat(repaired.endAfter()).as("%s: cut by the repair", what).isEqualTo(damage.get(0).position());
         }
     }
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class SyscallFaultTest {
     /** Small segments and growth steps: growth every few dozen records. */
+    /** Small steps, and no pretoucher: every injected fault must hit the appending thread. */
     static final GrowLogConfig SMALL = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8 * 1024)
-            .maxGrowthStep(16 * 1024).build();
+            .maxGrowthStep(16 * 1024).pretouchAhead(0).build();
 
     @TempDir
     Path dir;
@@ -189,7 +190,7 @@ class SyscallFaultTest {
     void mremapMoveFailing_throws_leavesTheMappingWhereItWas_andLaterMovesSucceed() throws Exception {
         Path file = dir.resolve("mremap-move.glog");
         try (GrowLog log = open(file, GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8 * 1024)
-                .maxGrowthStep(16 * 1024).headroom(0).build())) {
+                .maxGrowthStep(16 * 1024).headroom(0).pretouchAhead(0).build())) {
             sys.refuseInPlaceGrowth(true);
             fillMapping(log);
             long generation = log.stats().generation();

@@ -99,6 +99,20 @@ class ZeroCopyTest {
         assertThat(mappingsOf(file)).isZero();
     }
 
+    @Test
+    void close_afterAZeroCopyRead_releasesTheWriterLockAtOnce() throws Exception {
+        Path file = dir.resolve("lock.glog");
+        List<ByteBuffer> kept = new ArrayList<>();
+        try (GrowLog log = GrowLog.open(file)) {
+            long position = log.append("x".getBytes(StandardCharsets.UTF_8));
+            log.read(position, (p, payload) -> kept.add(payload)); // the view keeps the mapping alive
+        }
+        try (GrowLog reopened = GrowLog.open(file)) {
+            assertThat(reopened.stats().records()).isEqualTo(1);
+        }
+        assertThat(StandardCharsets.UTF_8.decode(kept.get(0)).toString()).isEqualTo("x");
+    }
+
     private static long mappingsOf(Path file) throws Exception {
         String name = file.toAbsolutePath().toString();
         try (var lines = Files.lines(Path.of("/proc/self/maps"))) {

@@ -126,9 +126,9 @@ public final class FileHeader {
         long checkpoint = p.getLong(CHECKPOINT_OFFSET);
         long records = p.getLong(CHECKPOINT_RECORDS_OFFSET);
         long bytes = p.getLong(CHECKPOINT_BYTES_OFFSET);
-        boolean clean = p.getInt(CLEAN_OFFSET) == 1;
         boolean valid = p.getInt(CHECKPOINT_CRC_OFFSET)
                 == crc(p, CHECKPOINT_OFFSET, CHECKPOINT_CRC_OFFSET - CHECKPOINT_OFFSET);
+        boolean clean = valid && p.getInt(CLEAN_OFFSET) == 1; // a torn block vouches for nothing
         return new Fields(version, segmentSize, p.getLong(FILE_ID_OFFSET), checkpoint, records, bytes, clean, valid);
     }
 

@@ -214,6 +214,9 @@ public final class GrowableMapping {
         if (reservedStart < base + pages(newLength)) {
             reservedStart = base + pages(newLength);
         }
+        if (reservedEnd < reservedStart) {
+            reservedEnd = reservedStart; // no headroom was reserved: none is left either
+        }
         inPlaceGrowths++;
     }
 

@@ -33,6 +33,7 @@ final class LibcSyscalls implements Syscalls {
     private static final int MADV_POPULATE_WRITE = 23;
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
+    private static final int LOCK_UN = 8;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     private static final int FALLOC_FL_ZERO_RANGE = 0x10;
@@ -254,6 +255,13 @@ final class LibcSyscalls implements Syscalls {
             return false;
         }
         throw failure(file, "flock", errno, "fd=" + fd + ", operation=LOCK_EX|LOCK_NB", null);
+    }
+
+    @Override
+    public void unlock(Path file, int fd) throws NativeCallException {
+        if (libc.flock(fd, LOCK_UN) != 0) {
+            throw failure(file, "flock", "fd=" + fd + ", operation=LOCK_UN", null);
+        }
     }
 
     @Override

@@ -84,6 +84,12 @@ public interface Syscalls {
      */
     boolean tryLockExclusive(Path file, int fd) throws NativeCallException;
 
+    /**
+     * Releases the writer lock ({@code flock(LOCK_UN)}). Closing the descriptor is not enough
+     * while a mapping of the file lives on: the lock belongs to the open file description.
+     */
+    void unlock(Path file, int fd) throws NativeCallException;
+
     /** A direct buffer over {@code length} bytes at {@code address}; no copy, no ownership. */
     ByteBuffer view(long address, int length);
 }
