@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <tr><td>maxSize</td><td>no limit</td><td>largest file size; growing past it throws
  *       {@link dev.growlog.error.LogFullException}</td></tr>
  *   <tr><td>headroom</td><td>64 GiB</td><td>address space reserved after the mapping so it can
- *       grow in place; 0 makes every growth that the kernel cannot do in place a move</td></tr>
+ *       grow in place; 0 reserves none, and every growth then moves the mapping (a way for tests to make moves frequent)</td></tr>
  *   <tr><td>durability</td><td>{@link Durability#NONE}</td><td>when records become durable
  *       without an explicit sync</td></tr>
  *   <tr><td>syncInterval</td><td>100 ms</td><td>how often {@link Durability#INTERVAL} syncs</td></tr>

@@ -28,8 +28,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * a sync that fails moves the writer to a failed state that refuses writes but not reads.
  */
 class SyscallFaultTest {
-    /** Small segments and growth steps: growth every few dozen records. */
-    /** Small steps, and no pretoucher: every injected fault must hit the appending thread. */
+    /** Small segments and growth steps (growth every few dozen records), no pretoucher: every injected fault hits the appending thread. */
     static final GrowLogConfig SMALL = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8 * 1024)
             .maxGrowthStep(16 * 1024).pretouchAhead(0).build();
 

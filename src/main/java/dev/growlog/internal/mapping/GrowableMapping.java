@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * grow, the piece of headroom that is needed is handed back and the mapping is extended with
  * {@code mremap} without permission to move. That leaves every existing address valid, so
  * growth in place does not wait for anyone. When the headroom is used up, or the kernel refuses
- * (something else took the addresses), the mapping moves.
+ * (something else took the addresses), the mapping moves. Without headroom every growth moves:
+ * that is how tests make moves frequent.
  *
  * <h2>Moves and leases</h2>
  * Every access to mapped memory by a reader happens inside a lease ({@link #acquire()} /
@@ -193,7 +194,7 @@ public final class GrowableMapping {
         growths++;
         long end = base + pages(oldLength);
         long newEnd = base + pages(newLength);
-        if (reservedStart == end && reservedEnd >= newEnd) {
+        if (headroom > 0 && reservedStart == end && reservedEnd >= newEnd) {
             // Hand back the headroom the mapping needs, then grow into it.
             sys.unmap(file, end, newEnd - end);
             reservedStart = newEnd;
@@ -201,9 +202,6 @@ public final class GrowableMapping {
                 grown(newLength);
                 return;
             }
-        } else if (reservedStart == reservedEnd && sys.remapInPlace(file, base, oldLength, newLength)) {
-            grown(newLength);
-            return;
         }
         move(newLength);
     }
@@ -213,9 +211,6 @@ public final class GrowableMapping {
         mappedLength = newLength;
         if (reservedStart < base + pages(newLength)) {
             reservedStart = base + pages(newLength);
-        }
-        if (reservedEnd < reservedStart) {
-            reservedEnd = reservedStart; // no headroom was reserved: none is left either
         }
         inPlaceGrowths++;
     }
