@@ -90,7 +90,7 @@ final class Opener {
                 checkpointer.startFlusher(config.syncInterval().toNanos());
             }
             if (config.pretouchAhead() > 0) {
-                appender.startPretoucher(new Pretoucher(appender, mapping, appendLock, config.pretouchAhead(),
+                appender.startPretoucher(new Pretoucher(appender, checkpointer, mapping, appendLock, config.pretouchAhead(),
                         file.getFileName().toString()));
             }
             return log;

@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.internal.mapping.GrowableMapping;
 
@@ -37,6 +38,7 @@ final class Pretoucher implements Runnable {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Appender appender;
+    private final Checkpointer checkpointer;
     private final GrowableMapping mapping;
     private final ReentrantLock appendLock;
     /** How far ahead of the writer's end to work, in bytes. */
@@ -49,8 +51,10 @@ final class Pretoucher implements Runnable {
     /** Bytes populated, for stats. */
     private volatile long populatedBytes;
 
-    Pretoucher(Appender appender, GrowableMapping mapping, ReentrantLock appendLock, long ahead, String name) {
+    Pretoucher(Appender appender, Checkpointer checkpointer, GrowableMapping mapping, ReentrantLock appendLock,
+               long ahead, String name) {
         this.appender = appender;
+        this.checkpointer = checkpointer;
         this.mapping = mapping;
         this.appendLock = appendLock;
         this.ahead = ahead;
@@ -78,6 +82,10 @@ final class Pretoucher implements Runnable {
                 near = Math.min(ahead, mapped / 4);
                 appender.wakeAt(thread, Math.max(end, Math.min(populatedTo - ahead / 2, mapped - near)));
             } catch (ClosedLogException e) {
+                return;
+            } catch (CorruptLogException shrank) {
+                // The file was cut below the mapping: appends into the lost pages would SIGBUS.
+                checkpointer.fail(shrank);
                 return;
             } catch (IOException e) {
                 // growth failed (full disk, maximum size): the writer's own growth reports it

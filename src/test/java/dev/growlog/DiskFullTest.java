@@ -29,9 +29,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class DiskFullTest {
     static final int TMPFS_MIB = 16;
-    /** Grows in small steps so the log fills the disk closely. */
+    /**
+     * Grows in small steps so the log fills the disk closely; no pretoucher, so that the file
+     * size only changes when an append grows it.
+     */
     static final GrowLogConfig SMALL_STEPS = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
-            .maxGrowthStep(64 * 1024).build();
+            .maxGrowthStep(64 * 1024).pretouchAhead(0).build();
 
     @TempDir
     Path tempDir;
@@ -170,11 +173,26 @@ class DiskFullTest {
     }
 
     @Test
+    void withThePretoucherOn_aFullDiskIsStillLogFull_andEveryRecordStaysReadable() throws Exception {
+        Path file = tmpfs.dir().resolve("pretouched.glog");
+        GrowLog log = open(file, GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
+                .maxGrowthStep(64 * 1024).pretouchAhead(1 << 20).build());
+
+        Throwable failure = null;
+        for (int i = 0; i < 1_000_000 && failure == null; i++) {
+            failure = catchThrowable(() -> appendLine(log)); // the pretoucher grows the file meanwhile
+        }
+        assertThat(failure).isInstanceOf(LogFullException.class).hasMessageContaining(file.toString());
+        assertAllRecordsIntact(log);
+        assertThat(catchThrowable(() -> appendLine(log))).as("still full").isInstanceOf(LogFullException.class);
+    }
+
+    @Test
     void freeSpaceFloor_refusesGrowthWithLogFull_whileTheDiskStillHasRoom() throws Exception {
         Path file = tmpfs.dir().resolve("floor.glog");
         long floor = 12L << 20;
         GrowLog log = open(file, GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
-                .maxGrowthStep(64 * 1024).minFreeSpace(floor).build());
+                .maxGrowthStep(64 * 1024).minFreeSpace(floor).pretouchAhead(0).build());
 
         Throwable failure = appendUntilFull(log, file);
         assertThat(failure).isInstanceOf(LogFullException.class).hasMessageContaining(file.toString())

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class FaultInjectionTest {
     private static final int SEGMENT = 64 * 1024;
+    /** No pretoucher: growth, and so every injected fault, happens on the appending thread. */
     private static final GrowLogConfig CONFIG = GrowLogConfig.builder()
-            .segmentSize(SEGMENT).initialSize(8192).maxGrowthStep(SEGMENT).build();
+            .segmentSize(SEGMENT).initialSize(8192).maxGrowthStep(SEGMENT).pretouchAhead(0).build();
 
     @TempDir
     Path dir;
@@ -49,7 +50,7 @@ class FaultInjectionTest {
     @Test
     void append_pastMaxSize_throwsLogFull_andTheLogStaysReadableAndAppendable() throws IOException {
         GrowLogConfig capped = GrowLogConfig.builder().segmentSize(SEGMENT).initialSize(8192)
-                .maxGrowthStep(SEGMENT).maxSize(128 * 1024).build();
+                .maxGrowthStep(SEGMENT).pretouchAhead(0).maxSize(128 * 1024).build();
         try (GrowLog log = GrowLog.open(dir.resolve("capped.glog"), capped)) {
             append(log, 30, 3000);
             Throwable full = null;
@@ -163,7 +164,7 @@ class FaultInjectionTest {
         for (long headroom : new long[] {0, 1L << 30}) {
             Path file = dir.resolve("mremap-" + headroom + ".glog");
             GrowLogConfig config = GrowLogConfig.builder().segmentSize(SEGMENT).initialSize(8192)
-                    .maxGrowthStep(SEGMENT).headroom(headroom).build();
+                    .maxGrowthStep(SEGMENT).headroom(headroom).pretouchAhead(0).build();
             GrowLog.open(file, config).close();
             payloads.clear();
             positions.clear();

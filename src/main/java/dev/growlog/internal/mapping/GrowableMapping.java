@@ -53,6 +53,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * writer's lock, or a reader process's follow lock).
  */
 public final class GrowableMapping {
+    /** Alignment of a reservation's start: a PMD-sized page on x86-64 and aarch64 (4 KiB pages). */
+    private static final long LARGE_PAGE = 2L << 20;
+
     private final Syscalls sys;
     private final Path file;
     private final int fd;
@@ -105,7 +108,7 @@ public final class GrowableMapping {
     public static GrowableMapping map(Syscalls sys, Path file, int fd, long length, boolean writable,
                                       long headroom, int segmentSize) throws NativeCallException {
         GrowableMapping m = new GrowableMapping(sys, file, fd, writable, headroom, segmentSize);
-        long address = sys.reserve(length + headroom);
+        long address = reserveAligned(sys, length + headroom);
         try {
             sys.mapFileAt(file, fd, address, length, writable);
         } catch (NativeCallException e) {
@@ -229,7 +232,7 @@ public final class GrowableMapping {
             long oldBase = base;
             long oldReservedStart = reservedStart;
             long oldReservedEnd = reservedEnd;
-            long newBase = sys.reserve(newLength + headroom);
+            long newBase = reserveAligned(sys, newLength + headroom);
             boolean keepOld = current.hasLiveViews();
             try {
                 if (keepOld) {
@@ -324,6 +327,22 @@ public final class GrowableMapping {
         } finally {
             barrier.writeLock().unlock();
         }
+    }
+
+    /**
+     * Reserves {@code length} bytes of address space starting on a 2 MiB boundary. The kernel
+     * maps large page-cache folios of the file only where the virtual address is aligned like
+     * the file offset; a mapping 1 MiB off a 2 MiB boundary (where a plain reservation lands)
+     * took a first-touch fault for every 4 KiB page and appended 2-4 times slower.
+     */
+    private static long reserveAligned(Syscalls sys, long bytes) throws NativeCallException {
+        long page = sys.pageSize();
+        long length = (bytes + page - 1) & -page;
+        long start = sys.reserve(length + LARGE_PAGE);
+        long aligned = (start + LARGE_PAGE - 1) & -LARGE_PAGE;
+        sys.unmap(null, start, aligned - start);
+        sys.unmap(null, aligned + length, start + LARGE_PAGE - aligned);
+        return aligned;
     }
 
     /** {@code length} rounded up to whole pages: what a mapping of that many bytes covers. */
