@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #chronicle}: one append per operation into a file created fresh for every iteration
  * (growlog and the raw limit start at 1 MiB), so every page fault, {@code fallocate},
  * {@code ftruncate} and {@code mremap} of a log growing to a few GiB is inside the measured
- * time. See {@link AppendSink} for the framing work all of them do.
+ * time. See {@link AppendSink} for the framing work all of them do. Two diagnostics vary the raw
+ * limit: {@link #rawUnaligned} places its reservation as growlog does (1 MiB off a 2 MiB
+ * boundary with the default sizes) and {@link #rawSparse} skips {@code fallocate}.
  *
  * <h2>Pre-faulted</h2>
  * {@link #growlogPrefaulted} and {@link #rawPrefaulted}: one operation fills a log that was
@@ -65,6 +67,12 @@ public class AppendBenchmark {
                 case "raw":
                     sink = RawMappingSink.growing();
                     break;
+                case "rawUnaligned":
+                    sink = RawMappingSink.growingUnaligned();
+                    break;
+                case "rawSparse":
+                    sink = RawMappingSink.growingSparse();
+                    break;
                 case "fileChannel":
                     sink = new FileChannelSink();
                     break;
@@ -92,6 +100,18 @@ public class AppendBenchmark {
 
     @Benchmark
     public void raw(Growing s) throws IOException {
+        s.sink.append(s.payload);
+    }
+
+    /** Diagnostic, not a peer: the raw limit with its reservation placed as growlog's is. */
+    @Benchmark
+    public void rawUnaligned(Growing s) throws IOException {
+        s.sink.append(s.payload);
+    }
+
+    /** Diagnostic, not a peer: the raw limit without {@code fallocate} (unsafe on a full disk). */
+    @Benchmark
+    public void rawSparse(Growing s) throws IOException {
         s.sink.append(s.payload);
     }
 

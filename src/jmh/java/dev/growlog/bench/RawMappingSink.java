@@ -12,14 +12,21 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The raw limit: growlog's framing copied into a file mapping that grows exactly as growlog's
- * does (fallocate, ftruncate, then mremap in place into reserved headroom, through the same
+ * The raw limit: growlog's framing copied into a file mapping that grows as growlog's does
+ * (fallocate, ftruncate, then mremap in place into reserved headroom, through the same
  * {@link Syscalls}), with none of its safety: no lock, no lease, no view cache, no size or
  * state checks, no counters. Whatever growlog costs above this is the price of its guarantees.
+ *
+ * <p>Its reservation starts on a 2 MiB boundary, so the kernel can map a large page-cache folio
+ * per write fault. growlog's reservation (its initial size plus headroom, placed by the kernel)
+ * starts 1 MiB off that boundary with the default sizes, which costs about one fault per 4 KiB
+ * page; {@link #growingUnaligned()} reproduces that placement to show the difference.
  */
 final class RawMappingSink implements AppendSink {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HEADROOM = 64L << 30;
+    /** Span of one page-middle-directory entry: the largest page-cache folio a fault can map. */
+    private static final long PMD_SIZE = 2L << 20;
     private static final long MAX_GROWTH_STEP = 256L << 20;
     private static final int HEADER = 4096;
     private static final int SHIFT = Integer.numberOfTrailingZeros(SEGMENT_SIZE);
@@ -41,14 +48,21 @@ final class RawMappingSink implements AppendSink {
     /** Position of the next record. */
     private long end = HEADER;
 
-    private RawMappingSink(long initialSize, boolean prefault) throws IOException {
+    /** Whether growth reserves blocks with {@code fallocate} first, as growlog does. */
+    private final boolean reserveBlocks;
+
+    private RawMappingSink(long initialSize, boolean prefault, boolean reserveBlocks, boolean aligned)
+            throws IOException {
+        this.reserveBlocks = reserveBlocks;
         dir = BenchFiles.newDirectory("raw-append");
         file = dir.resolve("raw.log");
         fd = sys.open(file, true, true);
-        sys.allocate(file, fd, 0, initialSize);
+        if (reserveBlocks) {
+            sys.allocate(file, fd, 0, initialSize);
+        }
         sys.truncate(file, fd, initialSize);
         reserved = initialSize + HEADROOM;
-        base = sys.reserve(reserved);
+        base = aligned ? reserveAligned(reserved) : sys.reserve(reserved);
         sys.mapFileAt(file, fd, base, initialSize, true);
         mapped = initialSize;
         if (prefault) {
@@ -56,14 +70,38 @@ final class RawMappingSink implements AppendSink {
         }
     }
 
-    /** Starts at one page and grows like growlog: doubling, by at most 256 MiB a step. */
+    /** Reserves {@code length} bytes of address space starting on a 2 MiB boundary. */
+    private long reserveAligned(long length) throws IOException {
+        long slack = PMD_SIZE;
+        long start = sys.reserve(length + slack);
+        long aligned = (start + slack - 1) & -slack;
+        sys.unmap(null, start, aligned - start);
+        sys.unmap(null, aligned + length, start + slack - aligned);
+        return aligned;
+    }
+
+    /** Starts at 1 MiB and grows like growlog: doubling, by at most 256 MiB a step. */
     static RawMappingSink growing() throws IOException {
-        return new RawMappingSink(1 << 20, false);
+        return new RawMappingSink(1 << 20, false, true, true);
+    }
+
+    /** As {@link #growing()}, with the reservation placed as growlog's is (see the class note). */
+    static RawMappingSink growingUnaligned() throws IOException {
+        return new RawMappingSink(1 << 20, false, true, false);
+    }
+
+    /**
+     * As {@link #growing()} but extending the file with {@code ftruncate} alone (sparse, blocks
+     * allocated at writeback), as {@code FileChannel.map} and Chronicle Queue do. Not a safe
+     * design (a full disk becomes SIGBUS): it shows what reserving blocks up front costs.
+     */
+    static RawMappingSink growingSparse() throws IOException {
+        return new RawMappingSink(1 << 20, false, false, true);
     }
 
     /** Created {@code size} bytes long and populated for writing with {@code MADV_POPULATE_WRITE}. */
     static RawMappingSink prefaulted(long size) throws IOException {
-        return new RawMappingSink(size, true);
+        return new RawMappingSink(size, true, true, true);
     }
 
     @Override
@@ -110,7 +148,9 @@ final class RawMappingSink implements AppendSink {
         if (newSize > reserved) {
             throw new IOException("raw mapping ran out of headroom at " + newSize + " bytes");
         }
-        sys.allocate(file, fd, mapped, newSize - mapped);
+        if (reserveBlocks) {
+            sys.allocate(file, fd, mapped, newSize - mapped);
+        }
         sys.truncate(file, fd, newSize);
         sys.unmap(file, base + mapped, newSize - mapped);
         if (!sys.remapInPlace(file, base, mapped, newSize)) {

@@ -166,6 +166,26 @@ public final class ReportTable {
         line("");
         line("Peers \"ahead\" goals: growlog / peer ≥ 1.00.");
         line("");
+        if (get("AppendBenchmark.rawUnaligned", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("Diagnostics, same run: the raw limit with its reservation placed as growlog places its own "
+                + "(1 MiB off a 2 MiB boundary), and without `fallocate`.");
+        line("");
+        line("| payload | raw limit | raw, growlog's placement | raw, no fallocate | growlog's placement / raw "
+                + "| no fallocate / raw | growlog / raw with growlog's placement |");
+        line("|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score g = get("AppendBenchmark.growlog", params, null);
+            Score raw = get("AppendBenchmark.raw", params, null);
+            Score unaligned = get("AppendBenchmark.rawUnaligned", params, null);
+            Score sparse = get("AppendBenchmark.rawSparse", params, null);
+            line("| " + bytes(p) + " | " + millions(raw) + " | " + millions(unaligned) + " | " + millions(sparse)
+                    + " | " + plain(ratio(unaligned, raw)) + " | " + plain(ratio(sparse, raw)) + " | "
+                    + plain(ratio(g, unaligned)) + " |");
+        }
+        line("");
     }
 
     private void prefaulted() {
