@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 12 minutes on 2 cores), keeps the raw results in
+# Runs the whole benchmark suite (about 10 minutes on 2 cores), keeps the raw results in
 # src/jmh/results/ and regenerates the tables in docs/PERFORMANCE.md.
 #
 #   src/jmh/run-suite.sh                # everything
