@@ -1,0 +1,383 @@
+package dev.growlog.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prints Markdown tables from JMH JSON results ({@code -rf json -rff FILE}) and, optionally,
+ * from {@link LatencyMain}'s JSON:
+ *
+ * <pre>{@code
+ * java -cp target/benchmarks.jar dev.growlog.bench.ReportTable jmh.json [--latency latency.json] [--into doc.md]
+ * }</pre>
+ *
+ * <p>With {@code --into}, the tables also replace the text between the {@link #BEGIN} and
+ * {@link #END} markers of that Markdown file, so the published numbers are never edited by hand.
+ *
+ * <p>Every figure is JMH's score with its 99.9% error. A ratio a/b carries the error
+ * {@code a/b * sqrt((ea/a)^2 + (eb/b)^2)} (the two errors combined as if independent). A goal
+ * is "met" when the whole interval clears it, "missed" when the whole interval falls short and
+ * "within error" otherwise.
+ */
+public final class ReportTable {
+    private final Map<String, Score> scores = new HashMap<>();
+    private final StringBuilder out = new StringBuilder();
+
+    private ReportTable() {
+    }
+
+    /** A score and its error (NaN when JMH had too few iterations to give one). */
+    record Score(double value, double error) {
+        Score ratio(Score other) {
+            double r = value / other.value;
+            double e = r * Math.hypot(error / value, other.error / other.value);
+            return new Score(r, e);
+        }
+
+        Score times(double factor) {
+            return new Score(value * factor, error * factor);
+        }
+
+        double low() {
+            return Double.isNaN(error) ? value : value - error;
+        }
+
+        double high() {
+            return Double.isNaN(error) ? value : value + error;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        ReportTable report = new ReportTable();
+        String latency = null;
+        String into = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--latency")) {
+                latency = args[++i];
+            } else if (args[i].equals("--into")) {
+                into = args[++i];
+            } else {
+                report.load(Files.readString(Paths.get(args[i]), StandardCharsets.UTF_8));
+            }
+        }
+        report.append();
+        report.prefaulted();
+        report.reads();
+        report.scans();
+        report.randomReads();
+        report.recovery();
+        if (latency != null) {
+            report.latency(Files.readString(Paths.get(latency), StandardCharsets.UTF_8));
+        }
+        System.out.print(report.out);
+        if (into != null) {
+            report.splice(Paths.get(into));
+        }
+    }
+
+    static final String BEGIN = "<!-- BEGIN GENERATED TABLES (ReportTable) -->";
+    static final String END = "<!-- END GENERATED TABLES -->";
+
+    /** Replaces what lies between {@link #BEGIN} and {@link #END} in {@code file} with the tables. */
+    private void splice(Path file) throws IOException {
+        String doc = Files.readString(file, StandardCharsets.UTF_8);
+        int begin = doc.indexOf(BEGIN);
+        int end = doc.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException(file + " has no '" + BEGIN + "' ... '" + END + "' markers");
+        }
+        String updated = doc.substring(0, begin + BEGIN.length()) + "\n\n" + out + doc.substring(end);
+        Files.writeString(file, updated, StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void load(String json) {
+        for (Object item : (List<Object>) Json.parse(json)) {
+            Map<String, Object> result = (Map<String, Object>) item;
+            String benchmark = (String) result.get("benchmark");
+            benchmark = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+            Map<String, Object> params = (Map<String, Object>) result.getOrDefault("params", Map.of());
+            String key = benchmark + new TreeMap<>(params);
+            scores.put(key, score((Map<String, Object>) result.get("primaryMetric")));
+            Map<String, Object> secondary = (Map<String, Object>) result.getOrDefault("secondaryMetrics", Map.of());
+            for (Map.Entry<String, Object> metric : secondary.entrySet()) {
+                scores.put(key + ":" + metric.getKey(), score((Map<String, Object>) metric.getValue()));
+            }
+        }
+    }
+
+    private static Score score(Map<String, Object> metric) {
+        return new Score(number(metric.get("score")), number(metric.get("scoreError")));
+    }
+
+    private static double number(Object value) {
+        if (value instanceof Double d) {
+            return d;
+        }
+        return value == null ? Double.NaN : Double.parseDouble(value.toString());
+    }
+
+    /** The score of {@code benchmark} with {@code params} ("name=value,..."), or null. */
+    private Score get(String benchmark, String params, String metric) {
+        Map<String, Object> map = new TreeMap<>();
+        if (!params.isEmpty()) {
+            for (String pair : params.split(",")) {
+                String[] kv = pair.split("=", 2);
+                map.put(kv[0], kv[1]);
+            }
+        }
+        return scores.get(benchmark + map + (metric == null ? "" : ":" + metric));
+    }
+
+    private static final String[] PAYLOADS = {"64", "1024", "4096"};
+
+    private void append() {
+        if (get("AppendBenchmark.growlog", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("### Append throughput into a growing log, no sync (million records/s)");
+        line("");
+        line("| payload | growlog | raw limit | FileChannel.write | MappedByteBuffer chunks | Chronicle Queue "
+                + "| growlog / raw (goal ≥ 0.90) | growlog / FileChannel | growlog / mapped chunks "
+                + "| growlog / Chronicle | growlog GB/s of records |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score g = get("AppendBenchmark.growlog", params, null);
+            Score raw = get("AppendBenchmark.raw", params, null);
+            Score fc = get("AppendBenchmark.fileChannel", params, null);
+            Score mbb = get("AppendBenchmark.mappedChunks", params, null);
+            Score cq = get("AppendBenchmark.chronicle", params, null);
+            line("| " + bytes(p) + " | " + millions(g) + " | " + millions(raw) + " | " + millions(fc) + " | "
+                    + millions(mbb) + " | " + millions(cq) + " | " + goal(ratio(g, raw), 0.90) + " | "
+                    + goal(ratio(g, fc), 1.0) + " | " + goal(ratio(g, mbb), 1.0) + " | " + goal(ratio(g, cq), 1.0)
+                    + " | " + (g == null ? "–" : plain(g.times(Payloads.recordSize(Integer.parseInt(p)) / 1e9)))
+                    + " |");
+        }
+        line("");
+        line("Peers \"ahead\" goals: growlog / peer ≥ 1.00.");
+        line("");
+        if (get("AppendBenchmark.rawUnaligned", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("Diagnostics, same run: the raw limit with its reservation placed as growlog places its own "
+                + "(1 MiB off a 2 MiB boundary), and without `fallocate`.");
+        line("");
+        line("| payload | raw limit | raw, growlog's placement | raw, no fallocate | growlog's placement / raw "
+                + "| no fallocate / raw | growlog / raw with growlog's placement |");
+        line("|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score g = get("AppendBenchmark.growlog", params, null);
+            Score raw = get("AppendBenchmark.raw", params, null);
+            Score unaligned = get("AppendBenchmark.rawUnaligned", params, null);
+            Score sparse = get("AppendBenchmark.rawSparse", params, null);
+            line("| " + bytes(p) + " | " + millions(raw) + " | " + millions(unaligned) + " | " + millions(sparse)
+                    + " | " + plain(ratio(unaligned, raw)) + " | " + plain(ratio(sparse, raw)) + " | "
+                    + plain(ratio(g, unaligned)) + " |");
+        }
+        line("");
+    }
+
+    private void prefaulted() {
+        if (get("AppendBenchmark.growlogPrefaulted", "payloadSize=64", "records") == null) {
+            return;
+        }
+        line("### Append throughput into a pre-grown, pre-faulted log (million records/s)");
+        line("");
+        line("| payload | growlog pre-faulted | raw pre-faulted (memory ceiling) | growlog / raw "
+                + "| growlog pre-faulted / growing | raw pre-faulted / growing | raw pre-faulted GB/s |");
+        line("|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score g = get("AppendBenchmark.growlogPrefaulted", params, "records");
+            Score raw = get("AppendBenchmark.rawPrefaulted", params, "records");
+            line("| " + bytes(p) + " | " + millions(g) + " | " + millions(raw) + " | " + plain(ratio(g, raw)) + " | "
+                    + plain(ratio(g, get("AppendBenchmark.growlog", params, null))) + " | "
+                    + plain(ratio(raw, get("AppendBenchmark.raw", params, null))) + " | "
+                    + (raw == null ? "–" : plain(raw.times(Payloads.recordSize(Integer.parseInt(p)) / 1e9))) + " |");
+        }
+        line("");
+    }
+
+    private void reads() {
+        Score base = get("ReadBenchmark.next_1reader", "writer=idle", null);
+        if (base == null) {
+            return;
+        }
+        line("### Reads while a writer appends (million records/s, summed over reader threads; 256 B payloads)");
+        line("");
+        line("| read path | readers | no writer | writer appending | with writer / no writer "
+                + "| vs. one reader, no writer | writer's rate, M records/s |");
+        line("|---|---|---|---|---|---|---|");
+        String[][] rows = {{"next() + payload()", "next_1reader", "1", "next_1reader"},
+            {"next() + payload()", "next_2readers", "2", "next_1reader"},
+            {"forEach (zero-copy)", "forEach_1reader", "1", "forEach_1reader"},
+            {"forEach (zero-copy)", "forEach_2readers", "2", "forEach_1reader"}};
+        for (String[] row : rows) {
+            Score idle = get("ReadBenchmark." + row[1], "writer=idle", null);
+            Score busy = get("ReadBenchmark." + row[1], "writer=appending", null);
+            Score single = get("ReadBenchmark." + row[3], "writer=idle", null);
+            line("| " + row[0] + " | " + row[2] + " | " + millions(idle) + " | " + millions(busy) + " | "
+                    + plain(ratio(busy, idle)) + " | " + plain(ratio(busy, single)) + " | "
+                    + millions(get("ReadBenchmark." + row[1], "writer=appending", "writerRecords")) + " |");
+        }
+        line("");
+    }
+
+    private void scans() {
+        if (get("ScanBenchmark.forEachVerified", "payloadSize=64", "bytes") == null) {
+            return;
+        }
+        line("### Sequential scan with CRC32C validation vs. a bare CRC32C pass (GB/s of file bytes)");
+        line("");
+        line("| payload | forEach (zero-copy, CRC in the mapping) | next() (copy, then CRC) | bare CRC32C, mapped "
+                + "| bare CRC32C, heap copy | forEach / bare mapped (goal ≥ 0.80) | next / bare mapped (goal ≥ 0.80) |");
+        line("|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score each = gb(get("ScanBenchmark.forEachVerified", params, "bytes"));
+            Score next = gb(get("ScanBenchmark.nextVerified", params, "bytes"));
+            Score mapped = gb(get("ScanBenchmark.crc32cMapped", params, "bytes"));
+            Score heap = gb(get("ScanBenchmark.crc32cHeap", params, "bytes"));
+            line("| " + bytes(p) + " | " + plain(each) + " | " + plain(next) + " | " + plain(mapped) + " | "
+                    + plain(heap) + " | " + goal(ratio(each, mapped), 0.80) + " | " + goal(ratio(next, mapped), 0.80)
+                    + " |");
+        }
+        line("");
+    }
+
+    private void randomReads() {
+        if (get("ScanBenchmark.randomRead", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("### Random reads by position (million reads/s, one thread)");
+        line("");
+        line("| payload | read(pos) | read(pos, handler) | read(pos), read-only open | raw limit "
+                + "| read / raw | read(handler) / raw | read-only / raw |");
+        line("|---|---|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score read = get("ScanBenchmark.randomRead", params, null);
+            Score zero = get("ScanBenchmark.randomReadZeroCopy", params, null);
+            Score ro = get("ScanBenchmark.randomReadReadOnly", params, null);
+            Score raw = get("ScanBenchmark.randomReadRaw", params, null);
+            line("| " + bytes(p) + " | " + millions(read) + " | " + millions(zero) + " | " + millions(ro) + " | "
+                    + millions(raw) + " | " + plain(ratio(read, raw)) + " | " + plain(ratio(zero, raw)) + " | "
+                    + plain(ratio(ro, raw)) + " |");
+        }
+        line("");
+    }
+
+    private void recovery() {
+        Score near = get("RecoveryBenchmark.open", "checkpoint=nearEnd", null);
+        Score start = get("RecoveryBenchmark.open", "checkpoint=atStart", null);
+        if (near == null || start == null) {
+            return;
+        }
+        line("### Open after an unclean shutdown, 1 GiB log (ms per open)");
+        line("");
+        line("| checkpoint near the end (scans ~1 MiB) | checkpoint at the start (scans 1 GiB) | start / near end |");
+        line("|---|---|---|");
+        line("| " + plain(near) + " | " + plain(start) + " | " + plain(ratio(start, near)) + " |");
+        line("");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void latency(String json) {
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(json);
+        line(String.format(Locale.ROOT, "### Append latency at %.0f records/s of %.0f B for %.0f s, growing log (µs)",
+                number(doc.get("rate")), number(doc.get("payload")), number(doc.get("seconds"))));
+        line("");
+        line("| system | round | records | p50 | p99 | p99.9 | max | appends over 1 ms | service time p99.9 "
+                + "| service time max | growths in the window |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        Map<Integer, Map<String, Map<String, Object>>> rounds = new TreeMap<>();
+        for (Object item : (List<Object>) doc.get("runs")) {
+            Map<String, Object> run = (Map<String, Object>) item;
+            int round = (int) number(run.get("round"));
+            rounds.computeIfAbsent(round, r -> new HashMap<>()).put((String) run.get("system"), run);
+            long growths = (long) number(run.get("growths"));
+            line("| " + run.get("system") + " | " + round + " | " + (long) number(run.get("count")) + " | "
+                    + micros(run.get("p50")) + " | " + micros(run.get("p99")) + " | " + micros(run.get("p999")) + " | "
+                    + micros(run.get("max")) + " | " + (long) number(run.get("over1ms")) + " | "
+                    + micros(run.get("serviceP999")) + " | " + micros(run.get("serviceMax")) + " | "
+                    + (growths < 0 ? "–" : Long.toString(growths)) + " |");
+        }
+        line("");
+        List<String> verdicts = new ArrayList<>();
+        for (Map.Entry<Integer, Map<String, Map<String, Object>>> round : rounds.entrySet()) {
+            Map<String, Object> g = round.getValue().get("growlog");
+            Map<String, Object> cq = round.getValue().get("chronicle");
+            if (g == null) {
+                continue;
+            }
+            String p999 = cq == null ? "no Chronicle run"
+                    : number(g.get("p999")) <= number(cq.get("p999")) ? "met" : "missed";
+            String max = number(g.get("max")) < 1e6 ? "met" : "missed";
+            String behind = number(g.get("p50")) > 1e6 ? " (growlog fell behind the pace: these are queueing times)"
+                    : "";
+            verdicts.add("round " + round.getKey() + ": p99.9 ≤ Chronicle's " + p999 + ", max < 1 ms " + max + behind);
+        }
+        line("Latency is from each record's due time, so time spent behind schedule counts; service time is"
+                + " from the start of the call.");
+        line("");
+        line("Goals (growlog): " + String.join("; ", verdicts) + ".");
+        line("");
+    }
+
+    private static Score gb(Score bytesPerSecond) {
+        return bytesPerSecond == null ? null : bytesPerSecond.times(1e-9);
+    }
+
+    private static Score ratio(Score a, Score b) {
+        return a == null || b == null ? null : a.ratio(b);
+    }
+
+    private static String goal(Score ratio, double goal) {
+        if (ratio == null) {
+            return "–";
+        }
+        String verdict = ratio.low() >= goal ? "met" : ratio.high() < goal ? "missed" : "within error";
+        return plain(ratio) + " " + verdict;
+    }
+
+    private static String millions(Score s) {
+        return s == null ? "–" : plain(s.times(1e-6));
+    }
+
+    private static String plain(Score s) {
+        if (s == null) {
+            return "–";
+        }
+        return Double.isNaN(s.error()) ? format(s.value()) : format(s.value()) + " ± " + format(s.error());
+    }
+
+    private static String format(double v) {
+        double a = Math.abs(v);
+        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, pattern, v);
+    }
+
+    private static String micros(Object nanos) {
+        return format(number(nanos) / 1e3);
+    }
+
+    private static String bytes(String payload) {
+        int n = Integer.parseInt(payload);
+        return n >= 1024 ? n / 1024 + " KiB" : n + " B";
+    }
+
+    private void line(String s) {
+        out.append(s).append('\n');
+    }
+}
