@@ -60,9 +60,9 @@ final class GrowLogSink implements AppendSink {
 
     /**
      * Writes a zero into the last byte of every page through the log's own mapping, which
-     * faults each page in for writing. growlog has no pretoucher yet, so the benchmark reaches
-     * the mapping reflectively; the zeros change nothing (zero is "end of log" and the header
-     * page ends in zeros).
+     * faults each page in for writing: the ceiling the pretoucher works towards, measured
+     * without it. The benchmark reaches the mapping reflectively; the zeros change nothing (zero
+     * is "end of log" and the header page ends in zeros).
      */
     static void prefault(GrowLog log) throws IOException {
         GrowableMapping mapping;

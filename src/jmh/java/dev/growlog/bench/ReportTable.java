@@ -75,6 +75,7 @@ public final class ReportTable {
         report.scans();
         report.randomReads();
         report.recovery();
+        report.durable();
         if (latency != null) {
             report.latency(Files.readString(Paths.get(latency), StandardCharsets.UTF_8));
         }
@@ -289,6 +290,24 @@ public final class ReportTable {
         line("| checkpoint near the end (scans ~1 MiB) | checkpoint at the start (scans 1 GiB) | start / near end |");
         line("|---|---|---|");
         line("| " + plain(near) + " | " + plain(start) + " | " + plain(ratio(start, near)) + " |");
+        line("");
+    }
+
+    private void durable() {
+        if (get("DurableBenchmark.threads1", "mode=groupCommit", null) == null) {
+            return;
+        }
+        line("### Durable appends of 256 B (records/s, summed over threads)");
+        line("");
+        line("| appending threads | group commit (appendDurable) | sync per append | group commit / sync per append "
+                + "(goal ≥ 5 at 4 threads) |");
+        line("|---|---|---|---|");
+        for (String threads : new String[] {"1", "2", "4"}) {
+            Score group = get("DurableBenchmark.threads" + threads, "mode=groupCommit", null);
+            Score each = get("DurableBenchmark.threads" + threads, "mode=syncPerAppend", null);
+            line("| " + threads + " | " + plain(group) + " | " + plain(each) + " | "
+                    + (threads.equals("4") ? goal(ratio(group, each), 5) : plain(ratio(group, each))) + " |");
+        }
         line("");
     }
 
