@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 10 minutes on 2 cores), keeps the raw results in
-# src/jmh/results/ and regenerates the tables in docs/PERFORMANCE.md.
+# Runs the whole benchmark suite (about 15 minutes on 2 cores), keeps the raw results in
+# src/jmh/results/ and regenerates the tables in docs/PERFORMANCE.md and the README.
 #
 #   src/jmh/run-suite.sh                # everything
 #   src/jmh/run-suite.sh AppendBenchmark  # only the JMH benchmarks matching a pattern; no latency run
@@ -35,5 +35,7 @@ if [ $# -eq 0 ]; then
   latency=(--latency "$results/latency.json")
 fi
 
-java -cp target/benchmarks.jar dev.growlog.bench.ReportTable "$results/jmh.json" "${latency[@]}" \
-  --into docs/PERFORMANCE.md
+for doc in docs/PERFORMANCE.md README.md; do
+  java -cp target/benchmarks.jar dev.growlog.bench.ReportTable "$results/jmh.json" "${latency[@]}" \
+    --into "$doc" > /dev/null
+done

@@ -222,8 +222,7 @@ public final class GrowLog implements AutoCloseable {
                 throw corrupt(position, cursor.problem());
             }
             long segment = position / mapping.segmentSize();
-            handler.onRecord(position, mapping.exposedSegment(segment).asReadOnlyBuffer()
-                    .slice(cursor.payloadOffset(), cursor.length()));
+            handler.onRecord(position, mapping.exposedSegment(segment).slice(cursor.payloadOffset(), cursor.length()));
             return null;
         });
     }
@@ -526,7 +525,11 @@ public final class GrowLog implements AutoCloseable {
     }
 
     private void checkPosition(long position, boolean endAllowed) throws IOException {
-        long end = endPosition();
+        checkOpen();
+        long end = knownEnd();
+        if (position >= end) {
+            end = endPosition(); // follow a writer in another process only when needed
+        }
         boolean inRange = position >= startPosition() && (position < end || endAllowed && position == end);
         if (!inRange || position % RecordFormat.ALIGNMENT != 0) {
             throw new IllegalArgumentException("position " + position + " is not a record position in " + file

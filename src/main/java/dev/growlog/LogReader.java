@@ -1,7 +1,6 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
-import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.recovery.RecordCursor;
 
@@ -105,7 +104,7 @@ public final class LogReader implements AutoCloseable {
             log.followGrowth();
             return true;
         }
-        if (nextPosition + RecordFormat.HEADER_SIZE <= log.mapping().mappedLength()) {
+        if (cursor.pastMapping()) {
             throw log.corrupt(nextPosition, "record runs past the end of the file");
         }
         return false;
@@ -237,7 +236,7 @@ public final class LogReader implements AutoCloseable {
             long at = cursor.position() >>> Integer.numberOfTrailingZeros(mapping.segmentSize());
             int end = cursor.payloadOffset() + cursor.length();
             if (at != segment || generation != mapping.generation() || view.capacity() < end) {
-                view = mapping.exposedSegment(at).asReadOnlyBuffer();
+                view = mapping.exposedSegment(at);
                 segment = at;
                 generation = mapping.generation();
             }

@@ -53,8 +53,7 @@ final class GrowLogSink implements AppendSink {
 
     @Override
     public void close() throws IOException {
-        BenchFiles.dropAfter(file, FileHeader.SIZE);
-        log.close();
+        BenchFiles.dropAndClose(log);
         BenchFiles.deleteRecursively(dir);
     }
 

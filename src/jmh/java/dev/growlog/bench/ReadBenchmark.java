@@ -85,8 +85,7 @@ public class ReadBenchmark {
                 System.out.printf("%nbackground writer: %.0f records/s, log grew to %d bytes%n",
                         background.achievedRate(), log.endPosition());
             }
-            BenchFiles.dropAfter(log.file(), FileHeader.SIZE);
-            log.close();
+            BenchFiles.dropAndClose(log);
             BenchFiles.deleteRecursively(dir);
         }
     }

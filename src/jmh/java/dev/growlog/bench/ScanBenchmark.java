@@ -103,8 +103,7 @@ public class ScanBenchmark {
             mapped = null;
             channel.close();
             readOnly.close();
-            BenchFiles.dropAfter(log.file(), FileHeader.SIZE);
-            log.close();
+            BenchFiles.dropAndClose(log);
             BenchFiles.deleteRecursively(dir);
         }
     }

@@ -177,11 +177,12 @@ public final class GrowableMapping {
     }
 
     /**
-     * A view of segment {@code index} for zero-copy reads, whose slices may be handed to user
-     * code: it keeps its region mapped while reachable. Call inside a lease. Not cached.
+     * A read-only view of segment {@code index} for zero-copy reads, whose slices may be handed
+     * to user code: it keeps its region mapped while reachable. Call inside a lease; use
+     * absolute gets or slices only (the view is shared).
      */
     public ByteBuffer exposedSegment(long index) {
-        return current.exposedView(index << segmentShift, mappedPart(index)).order(ByteOrder.LITTLE_ENDIAN);
+        return current.exposedView(index << segmentShift, mappedPart(index));
     }
 
     /**

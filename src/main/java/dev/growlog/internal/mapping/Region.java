@@ -6,6 +6,8 @@ import dev.growlog.internal.nativeio.Syscalls;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One address range the file has been mapped at. A region is retired when the mapping moves
@@ -28,6 +30,8 @@ final class Region {
     private long length;
     /** Exposed views created over this region that the collector has not yet found unreachable. */
     private int liveViews;
+    /** Exposed views by offset, read-only, while the region is current. */
+    private final Map<Long, ByteBuffer> exposed = new HashMap<>();
     private boolean retired;
     private boolean unmapped;
     /** A munmap that failed on the cleaner thread, reported by the next caller. */
@@ -44,11 +48,22 @@ final class Region {
         length = newLength;
     }
 
-    /** Creates a view of {@code [offset, offset + size)} that keeps this region mapped while reachable. */
+    /**
+     * A view of {@code [offset, offset + size)} that keeps this region mapped while reachable.
+     * Views are kept by offset while the region is current, so that zero-copy reads do not
+     * create and register one per call; retiring the region lets go of them.
+     */
     synchronized ByteBuffer exposedView(long offset, int size) {
-        ByteBuffer view = sys.view(address + offset, size);
-        liveViews++;
-        CLEANER.register(view, this::viewCollected);
+        ByteBuffer view = exposed.get(offset);
+        if (view == null || view.capacity() < size) {
+            // Every buffer derived from root (the read-only view, its slices) refers to root, so
+            // root becomes unreachable only when none of them is reachable: watch root.
+            ByteBuffer root = sys.view(address + offset, size);
+            liveViews++;
+            CLEANER.register(root, this::viewCollected);
+            view = root.asReadOnlyBuffer();
+            exposed.put(offset, view);
+        }
         return view;
     }
 
@@ -68,6 +83,7 @@ final class Region {
     /** The mapping no longer uses this region; unmaps it now unless exposed views still reach it. */
     synchronized void retire() throws NativeCallException {
         retired = true;
+        exposed.clear();
         unmapIfUnused();
     }
 

@@ -50,6 +50,8 @@ public final class RecordCursor {
     private int word;
     private long next;
     private String problem;
+    /** Set by {@link #inspect} when a record's header was mapped but not all of it. */
+    private boolean pastMapping;
 
     public RecordCursor(GrowableMapping mapping) {
         this.mapping = mapping;
@@ -59,6 +61,7 @@ public final class RecordCursor {
     /** Looks at the record that starts at {@code position}. */
     public Status inspect(long position) {
         this.position = position;
+        this.pastMapping = false;
         long mapped = mapping.mappedLength();
         if (position + RecordFormat.HEADER_SIZE > mapped) {
             return Status.NOT_MAPPED;
@@ -90,8 +93,25 @@ public final class RecordCursor {
         next = position + RecordFormat.recordSize(RecordFormat.length(word));
         // Read the mapped length again: the writer grows the mapping before it publishes a
         // record, and the acquire load above makes that growth visible now.
-        return position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapping.mappedLength()
-                ? Status.NOT_MAPPED : Status.RECORD;
+        int end = offset + RecordFormat.HEADER_SIZE + RecordFormat.length(word);
+        if (position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapping.mappedLength()) {
+            pastMapping = true;
+            return Status.NOT_MAPPED;
+        }
+        if (end > view.capacity()) {
+            view = mapping.segment(segment); // the view predates the growth the record needed
+            frame = view.duplicate();
+        }
+        return Status.RECORD;
+    }
+
+    /**
+     * After NOT_MAPPED: true when the record's header was mapped but its payload ran past the
+     * mapping (damage, or growth not followed yet); false when the header itself was not mapped
+     * (the end of what is mapped).
+     */
+    public boolean pastMapping() {
+        return pastMapping;
     }
 
     /** Payload length of the inspected record. */

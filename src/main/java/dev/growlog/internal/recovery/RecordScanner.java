@@ -135,7 +135,7 @@ public final class RecordScanner {
             } else if (status == RecordCursor.Status.END) {
                 problem = "zero bytes before further records";
             } else if (status == RecordCursor.Status.NOT_MAPPED) {
-                if (position + RecordFormat.HEADER_SIZE > mapping.mappedLength()) {
+                if (!cursor.pastMapping()) {
                     return new Result(end, records, bytes, damage, position, true);
                 }
                 problem = "record length " + cursor.length() + " runs past the end of the file (size="
