@@ -2,7 +2,6 @@ package dev.growlog.bench;
 
 import dev.growlog.GrowLog;
 import dev.growlog.GrowLogConfig;
-import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.mapping.GrowableMapping;
 
 import java.io.IOException;
@@ -13,12 +12,10 @@ import java.nio.file.Path;
 /** growlog itself, through its public {@code append(byte[])}. */
 final class GrowLogSink implements AppendSink {
     private final Path dir;
-    private final Path file;
     private final GrowLog log;
 
     private GrowLogSink(Path dir, GrowLog log) {
         this.dir = dir;
-        this.file = log.file();
         this.log = log;
     }
 

@@ -3,7 +3,6 @@ package dev.growlog.bench;
 import dev.growlog.GrowLog;
 import dev.growlog.LogReader;
 import dev.growlog.RecordHandler;
-import dev.growlog.internal.format.FileHeader;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
