@@ -324,8 +324,10 @@ public final class GrowLog implements AutoCloseable {
      * records after it. Reports exactly what it kept and dropped; never silent.
      */
     public static RepairReport repair(Path path, RepairMode mode) throws IOException {
+        // No pretoucher: repair writes through the mapping without the append lock, so nothing
+        // else may grow (and perhaps move) it meanwhile.
         return Repairer.repair(Objects.requireNonNull(path, "path"), Objects.requireNonNull(mode, "mode"),
-                GrowLogConfig.defaults(), Syscalls.libc());
+                GrowLogConfig.builder().pretouchAhead(0).build(), Syscalls.libc());
     }
 
     /** Applies a repair to this log, just opened with its damage kept. */
