@@ -11,6 +11,8 @@ import dev.growlog.internal.nativeio.Syscalls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,28 +20,54 @@ import java.util.concurrent.locks.ReentrantLock;
  * Makes appended records durable: writes their pages to disk, then the header checkpoint.
  *
  * <h2>Group commit</h2>
- * A thread that needs position {@code p} durable takes the sync lock and, unless a sync that
- * finished meanwhile already covers {@code p}, syncs everything appended so far. Appends go on
- * while a sync runs (they take only the append lock), so threads that wait for the sync lock
- * are usually covered by the next sync and return without one of their own.
+ * A thread that needs position {@code p} durable either finds a finished sync that covers it,
+ * or waits while another thread's sync runs, or becomes the one thread that syncs: it syncs
+ * everything appended so far. Appends go on while a sync runs (they take only the append lock),
+ * so the threads that wait are usually covered by the next sync, and a thread whose record the
+ * running sync already covers returns as soon as that sync ends instead of queueing behind the
+ * next one.
+ *
+ * <h2>One msync per sync</h2>
+ * A sync is one {@code msync} of {@code [0, end)}: the new pages and, in the same call, the
+ * header page, which holds the checkpoint written after the previous sync. The checkpoint for
+ * this sync is written into the header page only once the data it points to is on disk; it
+ * reaches the disk with the next sync, at close, or whenever the kernel writes the page back.
+ * So a checkpoint on disk never points past data that is not on disk, and after a power loss
+ * recovery scans at most one sync's worth of records more than it would with the checkpoint
+ * synced on its own. {@link #checkpoint(boolean)} (open, close, repair) syncs the header too.
  *
  * <h2>Crash safety</h2>
- * Data first, then the checkpoint, then the header page: a checkpoint never points past data
- * that is not on disk. The pages are synced inside a lease, so the mapping cannot move under
- * {@code msync}. A failed sync is fatal: the kernel may have dropped the dirty pages it could
- * not write, so retrying could report success for lost data. The writer then refuses appends
- * and syncs with the original error.
+ * The pages are synced inside a lease, so the mapping cannot move under {@code msync}. A
+ * failed sync is fatal: the kernel may have dropped the dirty pages it could not write, so
+ * retrying could report success for lost data. The writer then refuses appends and syncs with
+ * the original error.
  *
  * <p>Lock order: sync lock, then append lock; never the other way round.
  */
 final class Checkpointer {
+    /** The longest a sync waits for the threads it expects; see {@link #gatherWaiters()}. */
+    private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
     private final Path file;
     private final Syscalls sys;
     private final int fd;
     private final GrowableMapping mapping;
     private final Appender appender;
     private final ReentrantLock appendLock;
+    /** Held while pages are synced: by a group commit, or by a full checkpoint. */
     private final ReentrantLock syncLock = new ReentrantLock();
+    /** Guards {@link #syncing}; threads waiting for a running sync wait on it. */
+    private final Object turn = new Object();
+    /** True while a thread runs a sync for {@link #syncTo}. */
+    private boolean syncing;
+    /** Threads in {@link #syncTo} whose target was not durable when they came in. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Calls of {@link #syncTo} that had to wait, ever; each came after its record was appended. */
+    private final AtomicLong arrivals = new AtomicLong();
+    /** {@link #arrivals} that the previous sync covered; used by the syncing thread only. */
+    private long arrivalsCovered;
+    /** Threads that were waiting when the previous sync ended; used by the syncing thread only. */
+    private int expectedWaiters;
 
     /** Every record before this position is durable. */
     private volatile long syncedEnd;
@@ -66,55 +94,148 @@ final class Checkpointer {
         if (syncedEnd >= target) {
             return;
         }
+        waiting.incrementAndGet();
+        arrivals.incrementAndGet();
+        boolean leading = false;
+        try {
+            leading = takeTurn(target);
+            if (leading) {
+                gatherWaiters();
+                syncAppended();
+                expectedWaiters = waiting.get();
+            }
+        } finally {
+            waiting.decrementAndGet();
+            if (leading) {
+                synchronized (turn) {
+                    syncing = false;
+                    turn.notifyAll();
+                }
+            }
+        }
+        checkUsable();
+    }
+
+    /**
+     * Waits while another thread syncs; returns true if this thread must sync for
+     * {@code target}, false once a finished sync covers it (or the log failed).
+     */
+    private boolean takeTurn(long target) {
+        boolean interrupted = false;
+        try {
+            synchronized (turn) {
+                while (syncing && syncedEnd < target && failure == null) {
+                    try {
+                        turn.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // a sync takes milliseconds: finish waiting, keep the flag
+                    }
+                }
+                if (syncedEnd >= target || failure != null) {
+                    return false;
+                }
+                syncing = true;
+                return true;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Before a sync, waits briefly (at most {@link #GATHER_NANOS}) until as many threads have
+     * asked for durability since the previous sync as were waiting when it ended. Without this
+     * wait, the thread that ran the previous sync, which appends its next record a moment after
+     * the others have asked, would always just miss the next sync. A single thread never waits;
+     * when a thread stops appending, one sync waits in vain and the next expects one fewer.
+     */
+    private void gatherWaiters() {
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        while (arrivals.get() - arrivalsCovered < expectedWaiters && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        arrivalsCovered = arrivals.get();
+    }
+
+    /** Syncs everything appended so far with one msync, then records the checkpoint in memory. */
+    private void syncAppended() throws IOException {
         syncLock.lock();
         try {
             checkUsable();
-            if (syncedEnd < target) {
-                checkpoint(false);
+            Counts counts = counts();
+            if (counts.end <= syncedEnd) {
+                return;
             }
+            mapping.acquire();
+            try {
+                checkSize();
+                mapping.sync(0, counts.end);
+                FileHeader.writeCheckpoint(mapping.segment(0), counts.end, counts.records, counts.bytes, false);
+            } catch (NativeCallException e) {
+                throw failedSync(e);
+            } finally {
+                mapping.release();
+            }
+            synced(counts.end);
         } finally {
             syncLock.unlock();
         }
     }
 
-    /** Syncs everything and records a checkpoint that marks the log open (or, at close, clean). */
+    /**
+     * Syncs everything, then records a checkpoint that marks the log open (or, at close, clean)
+     * and syncs the header page too.
+     */
     void checkpoint(boolean clean) throws IOException {
         syncLock.lock();
         try {
-            long end;
-            long records;
-            long bytes;
-            appendLock.lock();
+            Counts counts = counts();
+            mapping.acquire();
             try {
-                end = appender.end();
-                records = appender.records();
-                bytes = appender.payloadBytes();
+                checkSize();
+                mapping.sync(syncedEnd, counts.end);
+                FileHeader.writeCheckpoint(mapping.segment(0), counts.end, counts.records, counts.bytes, clean);
+                mapping.sync(0, FileHeader.SIZE);
+            } catch (NativeCallException e) {
+                throw failedSync(e);
             } finally {
-                appendLock.unlock();
+                mapping.release();
             }
-            write(end, records, bytes, clean);
+            synced(counts.end);
         } finally {
             syncLock.unlock();
         }
     }
 
-    private void write(long end, long records, long bytes, boolean clean) throws IOException {
-        mapping.acquire();
+    /** The writer's end and totals, read together. */
+    private record Counts(long end, long records, long bytes) {
+    }
+
+    private Counts counts() {
+        appendLock.lock();
         try {
-            long size = sys.size(file, fd);
-            if (size < mapping.mappedLength()) {
-                throw fail(new CorruptLogException(file, size, "file shrank while open: actual size=" + size
-                        + " expected at least " + mapping.mappedLength() + " (truncated by another process?)"));
-            }
-            mapping.sync(syncedEnd, end);
-            FileHeader.writeCheckpoint(mapping.segment(0), end, records, bytes, clean);
-            mapping.sync(0, FileHeader.SIZE);
-        } catch (NativeCallException e) {
-            throw fail(new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
-                    + " and syncs (records after position " + syncedEnd + " may not be durable)", e));
+            return new Counts(appender.end(), appender.records(), appender.payloadBytes());
         } finally {
-            mapping.release();
+            appendLock.unlock();
         }
+    }
+
+    private void checkSize() throws IOException {
+        long size = sys.size(file, fd);
+        if (size < mapping.mappedLength()) {
+            throw fail(new CorruptLogException(file, size, "file shrank while open: actual size=" + size
+                    + " expected at least " + mapping.mappedLength() + " (truncated by another process?)"));
+        }
+    }
+
+    private GrowLogException failedSync(NativeCallException e) {
+        return fail(new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
+                + " and syncs (records after position " + syncedEnd + " may not be durable)", e));
+    }
+
+    private void synced(long end) {
         syncedEnd = end;
         syncs++;
     }
@@ -126,7 +247,10 @@ final class Checkpointer {
 
     /** Moves the writer to the failed state with {@code e}; returns it for throwing. */
     GrowLogException fail(GrowLogException e) {
-        failure = e;
+        synchronized (turn) {
+            failure = e;
+            turn.notifyAll();
+        }
         return e;
     }
 

@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.error.NativeCallException;
 import dev.growlog.internal.format.RecordFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -160,5 +163,87 @@ class DurabilityTest {
         String name = "growlog-flusher " + file.getFileName();
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals(name) && t.isAlive()).toList();
+    }
+    @Test
+    void aSync_isOneMsync_coveringTheNewRecordsAndTheHeaderPage() throws Exception {
+        FaultySyscalls sys = new FaultySyscalls();
+        try (GrowLog log = Opener.openWritable(dir.resolve("one-msync.glog"), GrowLogConfig.defaults(), sys)) {
+            for (int round = 1; round <= 5; round++) {
+                for (int i = 0; i < 10 * round; i++) {
+                    log.append(Samples.apache().get(i));
+                }
+                int before = sys.calls(FaultySyscalls.Call.MSYNC);
+                log.sync();
+                assertThat(sys.calls(FaultySyscalls.Call.MSYNC) - before).as("msync calls for sync %d", round)
+                        .isEqualTo(1);
+                assertThat(log.stats().syncedPosition()).isEqualTo(log.endPosition());
+                assertThat(log.checkpointInFile()).as("checkpoint in the header page").isEqualTo(log.endPosition());
+            }
+            int before = sys.calls(FaultySyscalls.Call.MSYNC);
+            log.sync();
+            assertThat(sys.calls(FaultySyscalls.Call.MSYNC)).as("a sync with nothing new").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aThreadInterruptedWhileAnotherSyncs_stillReturnsDurable_andKeepsItsInterrupt() throws Exception {
+        CountDownLatch inMsync = new CountDownLatch(1);
+        CountDownLatch releaseMsync = new CountDownLatch(1);
+        AtomicBoolean holdNextMsync = new AtomicBoolean();
+        ForwardingSyscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public void msync(Path file, long address, long length) throws NativeCallException {
+                if (holdNextMsync.compareAndSet(true, false)) {
+                    inMsync.countDown();
+                    awaitUninterruptibly(releaseMsync);
+                }
+                super.msync(file, address, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("interrupt.glog"), GrowLogConfig.defaults(), syscalls)) {
+            holdNextMsync.set(true);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                byte[] line = Samples.apache().get(0);
+                Future<Long> first = pool.submit(() -> log.appendDurable(line));
+                assertThat(inMsync.await(10, TimeUnit.SECONDS)).isTrue();
+                AtomicReference<Thread> second = new AtomicReference<>();
+                Future<Boolean> interruptedOnReturn = pool.submit(() -> {
+                    second.set(Thread.currentThread());
+                    long position = log.appendDurable(line);
+                    assertThat(log.stats().syncedPosition()).isGreaterThanOrEqualTo(endOf(position, line.length));
+                    return Thread.interrupted();
+                });
+                while (log.stats().records() < 2) {
+                    Thread.onSpinWait();
+                }
+                Thread.sleep(20); // let the second thread reach the wait for the running sync
+                second.get().interrupt();
+                releaseMsync.countDown();
+                assertThat(first.get(10, TimeUnit.SECONDS)).isNotNegative();
+                assertThat(interruptedOnReturn.get(10, TimeUnit.SECONDS)).as("interrupt flag on return").isTrue();
+                assertThat(log.stats().syncedPosition()).isEqualTo(log.endPosition());
+            } finally {
+                releaseMsync.countDown();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (!latch.await(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never released the held msync");
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -262,7 +262,7 @@ class SyscallFaultTest {
             for (int i = 0; i < 20; i++) {
                 appendLine(log);
             }
-            sys.failNth(Call.MSYNC, 2, "EIO"); // the header msync of the first durable append's checkpoint
+            sys.failNth(Call.MSYNC, 1, "EIO"); // the one msync of the first durable append (data and header page)
             byte[] line = Samples.apache().get(0);
             assertThatThrownBy(() -> log.appendDurable(line)).isInstanceOf(GrowLogException.class);
             assertThatThrownBy(() -> log.appendDurable(line)).isInstanceOf(GrowLogException.class)
