@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 15 minutes on 2 cores), keeps the raw results in
+# Runs the whole benchmark suite (about 20 minutes on 2 cores; needs about 20 GiB free on the disk), keeps the raw results in
 # src/jmh/results/ and regenerates the tables in docs/PERFORMANCE.md and the README.
 #
 #   src/jmh/run-suite.sh                # everything

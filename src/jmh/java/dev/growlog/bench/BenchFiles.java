@@ -60,11 +60,6 @@ final class BenchFiles {
     }
 
     /**
-     * Cuts a file back to its first {@code keep} bytes, dropping the dirty pages after them
-     * without writing them to disk. Used before closing a writer that would otherwise sync
-     * gigabytes of throw-away benchmark data.
-     */
-    /**
      * Drops a log's records, then closes it, so that closing does not write gigabytes of
      * benchmark records to disk. growlog notices the shrunk file at its final checkpoint and
      * says so: expected here, and the log still releases everything.
@@ -78,6 +73,10 @@ final class BenchFiles {
         }
     }
 
+    /**
+     * Cuts a file back to its first {@code keep} bytes, dropping the dirty pages after them
+     * without writing them to disk.
+     */
     static void dropAfter(Path file, long keep) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(keep);
