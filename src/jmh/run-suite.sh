@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 20 minutes on 2 cores; needs about 20 GiB free on the disk), keeps the raw results in
-# src/jmh/results/ and regenerates the tables in docs/PERFORMANCE.md and the README.
+# Runs the whole benchmark suite (about 20 minutes on 2 cores; the disk needs about 20 GiB
+# free), keeps the raw results in src/jmh/results/ and regenerates the tables in
+# docs/PERFORMANCE.md and the README.
 #
 #   src/jmh/run-suite.sh                # everything
 #   src/jmh/run-suite.sh AppendBenchmark  # only the JMH benchmarks matching a pattern; no latency run
