@@ -147,4 +147,17 @@ public final class RecordFormat {
         payload.position(start);
         return (int) crc.getValue();
     }
+
+    /**
+     * The checksum of a record whose payload is in an array right after room for its prefix:
+     * writes the prefix at {@code prefixAt}, then runs one CRC32C update over prefix and the
+     * {@code length} payload bytes at {@code prefixAt + CHECKSUM_PREFIX_SIZE}.
+     */
+    public static int checksumWithPrefix(CRC32C crc, byte[] buffer, int prefixAt, long position, int word,
+                                         int length) {
+        writeChecksumPrefix(buffer, prefixAt, position, word);
+        crc.reset();
+        crc.update(buffer, prefixAt, CHECKSUM_PREFIX_SIZE + length);
+        return (int) crc.getValue();
+    }
 }
