@@ -48,6 +48,8 @@ public final class LogReader implements AutoCloseable {
     private int count;
     private int index = -1;
     private byte[] data = new byte[BATCH_BYTES];
+    /** A read-only view of all of {@link #data}, made when first needed; null after it grows. */
+    private ByteBuffer readOnlyData;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
@@ -136,6 +138,7 @@ public final class LogReader implements AutoCloseable {
             }
             if (used + size > data.length) {
                 data = Arrays.copyOf(data, used + size);
+                readOnlyData = null;
             }
             if (!cursor.copyRecord(data, used)) {
                 return RecordCursor.Status.INVALID;
@@ -264,7 +267,10 @@ public final class LogReader implements AutoCloseable {
     /** Read-only view of the current payload, valid until the next {@link #next()}. */
     public ByteBuffer payload() {
         checkCurrent();
-        return ByteBuffer.wrap(data, offsets[index], lengths[index]).slice().asReadOnlyBuffer();
+        if (readOnlyData == null) {
+            readOnlyData = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        }
+        return readOnlyData.slice(offsets[index], lengths[index]);
     }
 
     /** A copy of the current payload. */
