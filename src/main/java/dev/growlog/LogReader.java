@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.recovery.RecordCursor;
 
@@ -37,13 +38,18 @@ public final class LogReader implements AutoCloseable {
     private final RecordCursor cursor;
     /** Where the record after the batch is looked for. */
     private long nextPosition;
-    /** The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current. */
+    /**
+     * The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current.
+     * Each payload follows the 12 bytes its CRC32C covers first, so one update checks both.
+     */
     private final long[] positions = new long[BATCH_RECORDS];
     private final int[] offsets = new int[BATCH_RECORDS];
     private final int[] lengths = new int[BATCH_RECORDS];
     private int count;
     private int index = -1;
     private byte[] data = new byte[BATCH_BYTES];
+    /** A read-only view of all of {@link #data}, made when first needed; null after it grows. */
+    private ByteBuffer readOnlyData;
     private boolean closed;
 
     LogReader(GrowLog log, long position) {
@@ -126,20 +132,22 @@ public final class LogReader implements AutoCloseable {
                 return zeroBelowEnd(status, end);
             }
             int length = cursor.length();
-            if (count > 0 && used + length > BATCH_BYTES) {
+            int size = RecordFormat.CHECKSUM_PREFIX_SIZE + length;
+            if (count > 0 && used + size > BATCH_BYTES) {
                 return RecordCursor.Status.RECORD;
             }
-            if (used + length > data.length) {
-                data = Arrays.copyOf(data, used + length);
+            if (used + size > data.length) {
+                data = Arrays.copyOf(data, used + size);
+                readOnlyData = null;
             }
-            if (!cursor.copyPayload(data, used)) {
+            if (!cursor.copyRecord(data, used)) {
                 return RecordCursor.Status.INVALID;
             }
             positions[count] = nextPosition;
-            offsets[count] = used;
+            offsets[count] = used + RecordFormat.CHECKSUM_PREFIX_SIZE;
             lengths[count] = length;
             count++;
-            used += length;
+            used += size;
             nextPosition = cursor.next();
         }
         return RecordCursor.Status.RECORD;
@@ -259,7 +267,10 @@ public final class LogReader implements AutoCloseable {
     /** Read-only view of the current payload, valid until the next {@link #next()}. */
     public ByteBuffer payload() {
         checkCurrent();
-        return ByteBuffer.wrap(data, offsets[index], lengths[index]).slice().asReadOnlyBuffer();
+        if (readOnlyData == null) {
+            readOnlyData = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        }
+        return readOnlyData.slice(offsets[index], lengths[index]);
     }
 
     /** A copy of the current payload. */

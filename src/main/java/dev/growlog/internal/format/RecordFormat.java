@@ -1,6 +1,9 @@
 package dev.growlog.internal.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -38,6 +41,11 @@ public final class RecordFormat {
     public static final int MAX_LENGTH = (1 << 30) - 1;
 
     public static final int CRC_OFFSET = 4;
+    /** Bytes the CRC32C covers before the payload: position (8) and commit word (4). */
+    public static final int CHECKSUM_PREFIX_SIZE = 12;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int TYPE_MASK = 0xC000_0000;
     private static final int TYPE_DATA = 0x4000_0000;
@@ -102,15 +110,19 @@ public final class RecordFormat {
         return "invalid record type in commit word 0x" + Integer.toHexString(word);
     }
 
+    /**
+     * Writes the {@value #CHECKSUM_PREFIX_SIZE} bytes the CRC32C covers before the payload
+     * (position, then commit word, little-endian) into {@code target} at {@code at}.
+     */
+    public static void writeChecksumPrefix(byte[] target, int at, long position, int word) {
+        LONGS.set(target, at, position);
+        INTS.set(target, at + 8, word);
+    }
+
     private static void startChecksum(CRC32C crc, byte[] scratch12, long position, int word) {
         crc.reset();
-        for (int i = 0; i < 8; i++) {
-            scratch12[i] = (byte) (position >>> (8 * i));
-        }
-        for (int i = 0; i < 4; i++) {
-            scratch12[8 + i] = (byte) (word >>> (8 * i));
-        }
-        crc.update(scratch12, 0, 12);
+        writeChecksumPrefix(scratch12, 0, position, word);
+        crc.update(scratch12, 0, CHECKSUM_PREFIX_SIZE);
     }
 
     /** The checksum of a record without payload bytes (padding). */
@@ -133,6 +145,19 @@ public final class RecordFormat {
         int start = payload.position();
         crc.update(payload);
         payload.position(start);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * The checksum of a record whose payload is in an array right after room for its prefix:
+     * writes the prefix at {@code prefixAt}, then runs one CRC32C update over prefix and the
+     * {@code length} payload bytes at {@code prefixAt + CHECKSUM_PREFIX_SIZE}.
+     */
+    public static int checksumWithPrefix(CRC32C crc, byte[] buffer, int prefixAt, long position, int word,
+                                         int length) {
+        writeChecksumPrefix(buffer, prefixAt, position, word);
+        crc.reset();
+        crc.update(buffer, prefixAt, CHECKSUM_PREFIX_SIZE + length);
         return (int) crc.getValue();
     }
 }

@@ -147,6 +147,18 @@ public final class RecordCursor {
         return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, target, at, length));
     }
 
+    /**
+     * Copies the inspected record's payload into {@code target} at
+     * {@code at + RecordFormat.CHECKSUM_PREFIX_SIZE}, writes the checksummed prefix before it
+     * and checks the CRC32C over both in one pass; false, with {@link #problem()} set, when it
+     * does not match. The prefix bytes are left in {@code target}.
+     */
+    public boolean copyRecord(byte[] target, int at) {
+        int length = length();
+        view.get(offset + RecordFormat.HEADER_SIZE, target, at + RecordFormat.CHECKSUM_PREFIX_SIZE, length);
+        return checksumMatches(RecordFormat.checksumWithPrefix(crc, target, at, position, word, length));
+    }
+
     /** Checks the inspected record's CRC32C over the mapped bytes, without copying. */
     public boolean verifyInPlace() {
         int start = offset + RecordFormat.HEADER_SIZE;
