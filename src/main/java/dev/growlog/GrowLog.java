@@ -450,6 +450,11 @@ public final class GrowLog implements AutoCloseable {
         return "GrowLog[" + file + (appender == null ? ", read-only" : "") + (closed ? ", closed" : "") + "]";
     }
 
+    /** The writer, or null when read-only. */
+    Appender appender() {
+        return appender;
+    }
+
     GrowableMapping mapping() {
         return mapping;
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Keeps the writer off the slow paths: a daemon thread that, ahead of the writer's end,
  * reserves the disk blocks of the next growth step and grows the file and mapping by that step
  * (when the writer is within the pretouch distance, or a quarter of the file, of the end), and
- * faults in the pages the writer is about to touch ({@code MADV_POPULATE_WRITE}). Growth follows
- * the configured policy: it only happens earlier, never in larger steps.
+ * faults in the pages the writer is about to touch ({@code MADV_POPULATE_WRITE}), and looks up
+ * the view of the writer's next segment. Growth follows the configured policy: it only happens
+ * earlier, never in larger steps.
  *
  * <h2>Why</h2>
  * The first touch of a fresh file page costs a page fault of 1.5-2 µs, and a large
@@ -72,12 +73,14 @@ final class Pretoucher implements Runnable {
         while (!stopped) {
             try {
                 long end = appender.end();
+                populate(end); // first what is mapped: the writer needs it soonest
                 long near = Math.min(ahead, appender.mappedEnd() / 4);
                 if (end + near > appender.mappedEnd()) {
                     appender.reserveAhead();
                     growAhead();
+                    populate(appender.end());
                 }
-                populate(end);
+                lookUpNextView();
                 long mapped = appender.mappedEnd();
                 near = Math.min(ahead, mapped / 4);
                 appender.wakeAt(thread, Math.max(end, Math.min(populatedTo - ahead / 2, mapped - near)));
@@ -123,6 +126,15 @@ final class Pretoucher implements Runnable {
             }
             populatedBytes += to - populatedTo;
             populatedTo = to;
+        }
+    }
+
+    private void lookUpNextView() {
+        mapping.acquire();
+        try {
+            appender.lookUpNextView();
+        } finally {
+            mapping.release();
         }
     }
 

@@ -58,6 +58,32 @@ class PretoucherTest {
     }
 
     @Test
+    void writerCrossingIntoASegment_usesTheViewThePretoucherLookedUp_andStaleOnesAfterAMoveAreNot()
+            throws Exception {
+        for (long headroom : new long[] {64L << 20, 0}) {
+            GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
+                    .maxGrowthStep(128 * 1024).headroom(headroom).pretouchAhead(256 * 1024).build();
+            List<Long> positions = new ArrayList<>();
+            try (GrowLog log = GrowLog.open(dir.resolve("views-" + headroom + ".glog"), config)) {
+                for (int i = 0; i < 3000; i++) {
+                    positions.add(log.append(record(i)));
+                    if (i % 30 == 0) {
+                        Thread.sleep(2); // about half a segment: the pretoucher catches up
+                    }
+                }
+                assertThat(log.appender().nextViewsUsed()).as("segment switches served by the pretoucher")
+                        .isPositive();
+                if (headroom == 0) {
+                    assertThat(log.stats().moves()).isPositive();
+                }
+                for (int i = 0; i < positions.size(); i++) {
+                    assertThat(log.read(positions.get(i))).isEqualTo(record(i));
+                }
+            }
+        }
+    }
+
+    @Test
     void pretouchAheadZero_startsNoThread() throws Exception {
         GrowLogConfig config = GrowLogConfig.builder().pretouchAhead(0).build();
         try (GrowLog log = GrowLog.open(dir.resolve("c.glog"), config)) {
