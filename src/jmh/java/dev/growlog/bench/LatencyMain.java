@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Append latency at a paced rate: one thread appends {@code --payload}-byte records at
@@ -17,6 +18,10 @@ import java.util.Locale;
  * {@code fallocate}, {@code mremap} and first-touch page faults fall inside the window), for
  * growlog, Chronicle Queue and the raw mapping, in turns, for {@code --rounds} rounds. Each
  * system first runs {@code --warmup} seconds the same way, discarded, so the JIT has compiled it.
+ *
+ * <p>Each measured run starts {@code --settle} seconds (default 3) after the previous one's file
+ * was deleted: freeing a file of a gigabyte or more keeps the file system's journal busy for a
+ * moment, and that work belongs to no system's window.
  *
  * <p>Latency is measured from when a record was due (start + i / rate), not from when it was
  * sent, so time the writer spends behind schedule counts (no coordinated omission); the
@@ -36,6 +41,7 @@ public final class LatencyMain {
         int seconds = 5;
         int warmup = 2;
         int rounds = 2;
+        int settle = 3;
         List<String> systems = List.of("growlog", "chronicle", "raw");
         Path json;
 
@@ -52,10 +58,11 @@ public final class LatencyMain {
                     case "--seconds" -> o.seconds = Integer.parseInt(value);
                     case "--warmup" -> o.warmup = Integer.parseInt(value);
                     case "--rounds" -> o.rounds = Integer.parseInt(value);
+                    case "--settle" -> o.settle = Integer.parseInt(value);
                     case "--systems" -> o.systems = List.of(value.split(","));
                     case "--json" -> o.json = Paths.get(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (known: --rate --payload --seconds --warmup --rounds --systems --json)");
+                            + " (known: --rate --payload --seconds --warmup --rounds --settle --systems --json)");
                 }
             }
             return o;
@@ -81,6 +88,7 @@ public final class LatencyMain {
                 Histogram latency = new Histogram(3);
                 Histogram service = new Histogram(3);
                 long growths = -1;
+                Thread.sleep(TimeUnit.SECONDS.toMillis(o.settle));
                 try (AppendSink sink = open(system)) {
                     paced(sink, payload, o.rate, o.seconds, latency, service);
                     if (sink instanceof GrowLogSink g) {
