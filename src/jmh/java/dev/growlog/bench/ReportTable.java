@@ -256,6 +256,24 @@ public final class ReportTable {
                     + " |");
         }
         line("");
+        if (get("ScanBenchmark.crc32cPerRecord", "payloadSize=64", "bytes") == null) {
+            return;
+        }
+        line("Diagnostic, same run: one CRC32C per record over the bytes it covers (position, commit word, "
+                + "payload), with no framing, leases or copies: the checksum work a validating scan cannot avoid.");
+        line("");
+        line("| payload | CRC32C per record | per record / bare mapped | forEach / per record | next / per record |");
+        line("|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score each = gb(get("ScanBenchmark.forEachVerified", params, "bytes"));
+            Score next = gb(get("ScanBenchmark.nextVerified", params, "bytes"));
+            Score mapped = gb(get("ScanBenchmark.crc32cMapped", params, "bytes"));
+            Score perRecord = gb(get("ScanBenchmark.crc32cPerRecord", params, "bytes"));
+            line("| " + bytes(p) + " | " + plain(perRecord) + " | " + plain(ratio(perRecord, mapped)) + " | "
+                    + plain(ratio(each, perRecord)) + " | " + plain(ratio(next, perRecord)) + " |");
+        }
+        line("");
     }
 
     private void randomReads() {
