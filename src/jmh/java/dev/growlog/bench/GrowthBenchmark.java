@@ -131,7 +131,7 @@ public class GrowthBenchmark {
 
     @Benchmark
     @Warmup(iterations = 5)
-    @Measurement(iterations = 20)
+    @Measurement(iterations = 30)
     public long growlogMove(MovingLog s) throws IOException {
         return s.log.append(s.payload);
     }
@@ -200,7 +200,7 @@ public class GrowthBenchmark {
 
     @Benchmark
     @Warmup(iterations = 5)
-    @Measurement(iterations = 20)
+    @Measurement(iterations = 30)
     public long rawMove(RawMoving s) throws IOException {
         s.grow();
         return s.base;
