@@ -82,8 +82,8 @@ public class GrowthBenchmark {
     }
 
     @Benchmark
-    @Warmup(iterations = 2)
-    @Measurement(iterations = 6)
+    @Warmup(iterations = 3)
+    @Measurement(iterations = 10)
     public long appendBatch(Sized s) throws IOException {
         GrowLog log = s.log;
         byte[] payload = s.payload;
