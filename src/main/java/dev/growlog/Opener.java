@@ -90,8 +90,8 @@ final class Opener {
                 checkpointer.startFlusher(config.syncInterval().toNanos());
             }
             if (config.pretouchAhead() > 0) {
-                appender.startPretoucher(new Pretoucher(appender, checkpointer, mapping, appendLock, config.pretouchAhead(),
-                        file.getFileName().toString()));
+                appender.startPretoucher(new Pretoucher(file, sys, appender, checkpointer, mapping, appendLock,
+                        config.pretouchAhead()));
             }
             return log;
         } catch (IOException | RuntimeException | Error e) {

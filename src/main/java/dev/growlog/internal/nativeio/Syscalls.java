@@ -79,6 +79,12 @@ public interface Syscalls {
     void populateWrite(Path file, long address, long length) throws NativeCallException;
 
     /**
+     * Puts the calling thread under the {@code SCHED_BATCH} policy: the same share of CPU, but
+     * waking it up never preempts the thread running on that CPU.
+     */
+    void batchScheduling(Path file) throws NativeCallException;
+
+    /**
      * Takes the exclusive writer lock ({@code flock(LOCK_EX | LOCK_NB)}) on the open file
      * description; returns false when another one holds it.
      */
