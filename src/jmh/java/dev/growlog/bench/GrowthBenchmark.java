@@ -139,7 +139,6 @@ public class GrowthBenchmark {
     /** The calls of a moving growth on a bare mapping of the same size, all of whose pages were written. */
     @State(Scope.Thread)
     public static class RawMoving {
-        private static final long LARGE_PAGE = 2L << 20;
         private final Syscalls sys = Syscalls.libc();
         Path dir;
         Path file;
@@ -156,7 +155,7 @@ public class GrowthBenchmark {
             fd = sys.open(file, true, true);
             sys.allocate(file, fd, 0, MOVE_START);
             sys.truncate(file, fd, MOVE_START);
-            base = reserveAligned(MOVE_START);
+            base = RawMappingSink.reserveAligned(sys, MOVE_START);
             sys.mapFileAt(file, fd, base, MOVE_START, true);
             mapped = MOVE_START;
             writeNewPages();
@@ -169,19 +168,11 @@ public class GrowthBenchmark {
             written = mapped;
         }
 
-        long reserveAligned(long length) throws IOException {
-            long start = sys.reserve(length + LARGE_PAGE);
-            long aligned = (start + LARGE_PAGE - 1) & -LARGE_PAGE;
-            sys.unmap(null, start, aligned - start);
-            sys.unmap(null, aligned + length, start + LARGE_PAGE - aligned);
-            return aligned;
-        }
-
         void grow() throws IOException {
             long newLength = mapped + MOVE_STEP;
             sys.allocate(file, fd, mapped, MOVE_STEP);
             sys.truncate(file, fd, newLength);
-            long newBase = reserveAligned(newLength);
+            long newBase = RawMappingSink.reserveAligned(sys, newLength);
             sys.remapTo(file, base, mapped, newLength, newBase);
             base = newBase;
             // The append that needed the growth writes its record at the start of the new part.

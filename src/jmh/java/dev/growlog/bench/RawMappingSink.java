@@ -62,7 +62,7 @@ final class RawMappingSink implements AppendSink {
         }
         sys.truncate(file, fd, initialSize);
         reserved = initialSize + HEADROOM;
-        base = aligned ? reserveAligned(reserved) : sys.reserve(reserved);
+        base = aligned ? reserveAligned(sys, reserved) : sys.reserve(reserved);
         sys.mapFileAt(file, fd, base, initialSize, true);
         mapped = initialSize;
         if (prefault) {
@@ -71,7 +71,7 @@ final class RawMappingSink implements AppendSink {
     }
 
     /** Reserves {@code length} bytes of address space starting on a 2 MiB boundary. */
-    private long reserveAligned(long length) throws IOException {
+    static long reserveAligned(Syscalls sys, long length) throws IOException {
         long slack = PMD_SIZE;
         long start = sys.reserve(length + slack);
         long aligned = (start + slack - 1) & -slack;

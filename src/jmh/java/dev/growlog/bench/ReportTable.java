@@ -236,6 +236,10 @@ public final class ReportTable {
         line("");
     }
 
+    /** One payload size of the scan benchmark, in GB/s of file bytes. */
+    private record ScanRow(Score forEach, Score next, Score mapped, Score heap, Score perRecord) {
+    }
+
     private void scans() {
         if (get("ScanBenchmark.forEachVerified", "payloadSize=64", "bytes") == null) {
             return;
@@ -245,18 +249,23 @@ public final class ReportTable {
         line("| payload | forEach (zero-copy, CRC in the mapping) | next() (copy, then CRC) | bare CRC32C, mapped "
                 + "| bare CRC32C, heap copy | forEach / bare mapped (goal ≥ 0.80) | next / bare mapped (goal ≥ 0.80) |");
         line("|---|---|---|---|---|---|---|");
+        Map<String, ScanRow> rows = new TreeMap<>();
         for (String p : PAYLOADS) {
             String params = "payloadSize=" + p;
-            Score each = gb(get("ScanBenchmark.forEachVerified", params, "bytes"));
-            Score next = gb(get("ScanBenchmark.nextVerified", params, "bytes"));
-            Score mapped = gb(get("ScanBenchmark.crc32cMapped", params, "bytes"));
-            Score heap = gb(get("ScanBenchmark.crc32cHeap", params, "bytes"));
-            line("| " + bytes(p) + " | " + plain(each) + " | " + plain(next) + " | " + plain(mapped) + " | "
-                    + plain(heap) + " | " + goal(ratio(each, mapped), 0.80) + " | " + goal(ratio(next, mapped), 0.80)
-                    + " |");
+            rows.put(p, new ScanRow(gb(get("ScanBenchmark.forEachVerified", params, "bytes")),
+                    gb(get("ScanBenchmark.nextVerified", params, "bytes")),
+                    gb(get("ScanBenchmark.crc32cMapped", params, "bytes")),
+                    gb(get("ScanBenchmark.crc32cHeap", params, "bytes")),
+                    gb(get("ScanBenchmark.crc32cPerRecord", params, "bytes"))));
+        }
+        for (String p : PAYLOADS) {
+            ScanRow r = rows.get(p);
+            line("| " + bytes(p) + " | " + plain(r.forEach()) + " | " + plain(r.next()) + " | " + plain(r.mapped())
+                    + " | " + plain(r.heap()) + " | " + goal(ratio(r.forEach(), r.mapped()), 0.80) + " | "
+                    + goal(ratio(r.next(), r.mapped()), 0.80) + " |");
         }
         line("");
-        if (get("ScanBenchmark.crc32cPerRecord", "payloadSize=64", "bytes") == null) {
+        if (rows.get("64").perRecord() == null) {
             return;
         }
         line("Diagnostic, same run: one CRC32C per record over the bytes it covers (position, commit word, "
@@ -265,13 +274,10 @@ public final class ReportTable {
         line("| payload | CRC32C per record | per record / bare mapped | forEach / per record | next / per record |");
         line("|---|---|---|---|---|");
         for (String p : PAYLOADS) {
-            String params = "payloadSize=" + p;
-            Score each = gb(get("ScanBenchmark.forEachVerified", params, "bytes"));
-            Score next = gb(get("ScanBenchmark.nextVerified", params, "bytes"));
-            Score mapped = gb(get("ScanBenchmark.crc32cMapped", params, "bytes"));
-            Score perRecord = gb(get("ScanBenchmark.crc32cPerRecord", params, "bytes"));
-            line("| " + bytes(p) + " | " + plain(perRecord) + " | " + plain(ratio(perRecord, mapped)) + " | "
-                    + plain(ratio(each, perRecord)) + " | " + plain(ratio(next, perRecord)) + " |");
+            ScanRow r = rows.get(p);
+            line("| " + bytes(p) + " | " + plain(r.perRecord()) + " | " + plain(ratio(r.perRecord(), r.mapped()))
+                    + " | " + plain(ratio(r.forEach(), r.perRecord())) + " | " + plain(ratio(r.next(), r.perRecord()))
+                    + " |");
         }
         line("");
     }
