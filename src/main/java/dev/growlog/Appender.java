@@ -52,18 +52,30 @@ final class Appender {
     /** Data records and their payload bytes; read by others only under the append lock. */
     private long records;
     private long payloadBytes;
-    /** File size in bytes; the mapping covers it once growth completes. Written under the append lock. */
+    /**
+     * File size in bytes; the mapping covers it once growth completes. Written under both the
+     * append lock and {@link #reserveLock}, so either lock gives a stable value.
+     */
     private volatile long fileSize;
-    /** Disk blocks are reserved up to here (at least {@link #fileSize}); a pretoucher may raise it early. */
+    /**
+     * Disk blocks are reserved up to here (at least {@link #fileSize}); a pretoucher may raise it
+     * early. Written under {@link #reserveLock}.
+     */
     private volatile long reservedTo;
-    /** Serialises block reservation between the writer and the pretoucher. */
+    /**
+     * Serialises block reservation and changes of the file size between the writer and the
+     * pretoucher, which reserves ahead without the append lock.
+     */
     private final Object reserveLock = new Object();
     /** When {@link #end} passes this, the pretoucher is woken; Long.MAX_VALUE without one. */
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Thread pretoucher;
     /** The pretoucher working ahead of this writer, or null. */
     private Pretoucher pretouching;
-    /** Mapped length as this writer last grew it; only this writer grows the mapping. */
+    /**
+     * Mapped length as this writer last grew it; only this writer grows the mapping. Read and
+     * written under the append lock; other threads read {@link GrowableMapping#mappedLength()}.
+     */
     private long mappedEnd;
 
     /** The writer's current segment view and the file range it covers: [viewStart, viewEnd). */
@@ -207,27 +219,30 @@ final class Appender {
             throw new LogFullException(file, "log " + file + " reached its maximum size: needed=" + needed
                     + " maxSize=" + config.maxSize());
         }
+        // Only growth under the append lock, which this thread holds, changes the file size.
         long actual = sys.size(file, fd);
         if (actual < fileSize) {
             throw new CorruptLogException(file, actual, "file shrank while open: actual size=" + actual
                     + " expected=" + fileSize + " (truncated by another process?)");
         }
         if (target > fileSize) {
-            long newSize = growthSize(target);
+            long newSize = growthSize(fileSize, target);
             checkFreeSpaceFloor(newSize - fileSize);
             reserveBlocks(newSize);
-            fileSize = newSize;
         }
         mapping.growTo(fileSize);
         mappedEnd = mapping.mappedLength();
         viewEnd = 0; // the mapping may have moved: look the view up again
     }
 
-    /** The size the file grows to when it must hold {@code target} bytes: doubling, by at most the step. */
-    private long growthSize(long target) {
+    /**
+     * The size a file of {@code size} bytes grows to when it must hold {@code target} bytes:
+     * doubling, by at most the step.
+     */
+    private long growthSize(long size, long target) {
         long page = sys.pageSize();
-        long step = Math.min(Math.max(fileSize, page), config.maxGrowthStep());
-        return Math.min(config.maxSize(), Math.max(target, (fileSize + step + page - 1) & -page));
+        long step = Math.min(Math.max(size, page), config.maxGrowthStep());
+        return Math.min(config.maxSize(), Math.max(target, (size + step + page - 1) & -page));
     }
 
     /**
@@ -236,12 +251,14 @@ final class Appender {
      * left for that growth to report, with the log unchanged.
      */
     void reserveAhead() {
-        long size = fileSize;
-        long newSize = growthSize(size + 1);
-        if (newSize <= reservedTo || size + 1 > config.maxSize()) {
-            return;
-        }
         synchronized (reserveLock) {
+            // The size and the reservation are read under the lock that the writer changes them
+            // under: a growth cannot land between the reads and make this reserve a stale range.
+            long size = fileSize;
+            long newSize = growthSize(size, size + 1);
+            if (newSize <= reservedTo || size + 1 > config.maxSize()) {
+                return;
+            }
             try {
                 checkFreeSpaceFloor(newSize - size);
                 sys.allocate(file, fd, size, newSize - size);
@@ -257,10 +274,6 @@ final class Appender {
         if (mappedEnd < config.maxSize()) {
             grow(mappedEnd + 1);
         }
-    }
-
-    long mappedEnd() {
-        return mappedEnd;
     }
 
     /** Segment switches that used a view the pretoucher looked up ahead; under the append lock. */
@@ -325,6 +338,7 @@ final class Appender {
                 reservedTo = Math.max(reservedTo, newSize);
             }
             sys.truncate(file, fd, newSize);
+            fileSize = newSize;
         } catch (NativeCallException e) {
             restoreSize(e);
             if (e.isNoSpace()) {

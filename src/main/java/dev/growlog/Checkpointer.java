@@ -222,11 +222,19 @@ final class Checkpointer {
         }
     }
 
+    /**
+     * Fails the writer if the file is now shorter than the mapping. Growth (by the writer or the
+     * pretoucher, in place and without the barrier, so while this thread holds a lease) extends
+     * the file first and the mapping after it: so the mapped length is read first and the file
+     * size after it. Read the other way round, a growth landing between the two reads looks
+     * exactly like a file cut by one growth step.
+     */
     private void checkSize() throws IOException {
+        long mapped = mapping.mappedLength();
         long size = sys.size(file, fd);
-        if (size < mapping.mappedLength()) {
+        if (size < mapped) {
             throw fail(new CorruptLogException(file, size, "file shrank while open: actual size=" + size
-                    + " expected at least " + mapping.mappedLength() + " (truncated by another process?)"));
+                    + " expected at least " + mapped + " (truncated by another process?)"));
         }
     }
 

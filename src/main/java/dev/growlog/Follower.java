@@ -53,8 +53,11 @@ final class Follower {
     boolean followGrowth() throws IOException {
         lock.lock();
         try {
-            long size = sys.size(file, fd);
+            // Only this lock grows this mapping, and the writer's process only ever extends the
+            // file; the mapped length is still read first, as everywhere a size is checked
+            // against it, so that a growth between the reads can only make the file look longer.
             long mapped = mapping.mappedLength();
+            long size = sys.size(file, fd);
             if (size < mapped) {
                 throw new CorruptLogException(file, size, "file shrank while mapped: actual size=" + size
                         + " expected at least " + mapped + " (truncated by another process?)");

@@ -26,10 +26,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * throughput and make the tail latency of appends a disk allocation.
  *
  * <h2>Concurrency</h2>
- * Block reservation runs without the append lock (it changes nothing the writer sees); growth
- * of the mapping runs under it, as all growth does; population runs inside a lease, so the
- * mapping cannot move under {@code madvise}. The writer wakes the thread when its end passes a
- * mark half way through the populated distance; otherwise the thread sleeps.
+ * Block reservation runs without the append lock but under the writer's reserve lock, which
+ * also guards the file size it starts from; growth of the mapping runs under the append lock,
+ * as all growth does; population runs inside a lease, so the mapping cannot move under
+ * {@code madvise}. The mapped length it reads outside a lease only decides how far to work
+ * ahead: a stale value costs a wasted look, never an access, because {@code populate} clips
+ * to the mapping inside its lease. The writer wakes the thread when its end passes a mark half
+ * way through the populated distance; otherwise the thread sleeps.
  *
  * <h2>Scheduling</h2>
  * The thread runs under {@code SCHED_BATCH}. The writer wakes it, and a plain thread woken
@@ -92,14 +95,14 @@ final class Pretoucher implements Runnable {
             try {
                 long end = appender.end();
                 populate(end); // first what is mapped: the writer needs it soonest
-                long near = Math.min(ahead, appender.mappedEnd() / 4);
-                if (end + near > appender.mappedEnd()) {
+                long near = Math.min(ahead, mapping.mappedLength() / 4);
+                if (end + near > mapping.mappedLength()) {
                     appender.reserveAhead();
                     growAhead();
                     populate(appender.end());
                 }
                 lookUpNextView();
-                long mapped = appender.mappedEnd();
+                long mapped = mapping.mappedLength();
                 near = Math.min(ahead, mapped / 4);
                 appender.wakeAt(thread, Math.max(end, Math.min(populatedTo - ahead / 2, mapped - near)));
             } catch (ClosedLogException e) {
@@ -130,7 +133,8 @@ final class Pretoucher implements Runnable {
 
     private void populate(long end) {
         populatedTo = Math.max(populatedTo, end);
-        long target = Math.min(end + ahead, appender.mappedEnd());
+        // Only a bound: the mapping may grow meanwhile, and populate() clips to it in a lease.
+        long target = Math.min(end + ahead, mapping.mappedLength());
         while (canPopulate && !stopped && populatedTo < target) {
             long to = Math.min(target, populatedTo + CHUNK);
             mapping.acquire();
