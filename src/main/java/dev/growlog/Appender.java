@@ -66,7 +66,7 @@ final class Appender {
      * Serialises block reservation and changes of the file size between the writer and the
      * pretoucher, which reserves ahead without the append lock.
      */
-    private final Object reserveLock = new Object();
+    private final OrderedLock reserveLock;
     /** When {@link #end} passes this, the pretoucher is woken; Long.MAX_VALUE without one. */
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Thread pretoucher;
@@ -112,6 +112,7 @@ final class Appender {
         this.fileSize = fileSize;
         this.reservedTo = fileSize;
         this.mappedEnd = mapping.mappedLength();
+        this.reserveLock = new OrderedLock(LockOrder.RESERVE, mapping);
     }
 
     long append(byte[] payload, int offset, int length) throws IOException {
@@ -213,6 +214,8 @@ final class Appender {
 
     /** Reserves blocks, extends the file, then grows the mapping to cover at least {@code needed}. */
     private void grow(long needed) throws IOException {
+        // Growth waits for the pretoucher's reservation, and a move for every lease.
+        mapping.refuseInsideLease("an append that must grow the log");
         long page = sys.pageSize();
         long target = (needed + page - 1) & -page;
         if (target > config.maxSize()) {
@@ -251,7 +254,8 @@ final class Appender {
      * left for that growth to report, with the log unchanged.
      */
     void reserveAhead() {
-        synchronized (reserveLock) {
+        reserveLock.lock();
+        try {
             // The size and the reservation are read under the lock that the writer changes them
             // under: a growth cannot land between the reads and make this reserve a stale range.
             long size = fileSize;
@@ -266,6 +270,8 @@ final class Appender {
             } catch (IOException ignored) {
                 // the next growth makes the same call and reports the failure
             }
+        } finally {
+            reserveLock.unlock();
         }
     }
 
@@ -326,8 +332,11 @@ final class Appender {
     }
 
     private void reserveBlocks(long newSize) throws IOException {
-        synchronized (reserveLock) {
+        reserveLock.lock();
+        try {
             reserveBlocksLocked(newSize);
+        } finally {
+            reserveLock.unlock();
         }
     }
 

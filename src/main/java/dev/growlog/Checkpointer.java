@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Makes appended records durable: writes their pages to disk, then the header checkpoint.
@@ -42,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * retrying could report success for lost data. The writer then refuses appends and syncs with
  * the original error.
  *
- * <p>Lock order: sync lock, then append lock; never the other way round.
+ * <p>Lock order ({@link LockOrder}): the sync lock, then the append lock, then a lease. A sync
+ * waits for other threads and for leases, so it is refused inside a lease.
  */
 final class Checkpointer {
     /** The longest a sync waits for the threads it expects; see {@link #gatherWaiters()}. */
@@ -53,9 +53,9 @@ final class Checkpointer {
     private final int fd;
     private final GrowableMapping mapping;
     private final Appender appender;
-    private final ReentrantLock appendLock;
+    private final OrderedLock appendLock;
     /** Held while pages are synced: by a group commit, or by a full checkpoint. */
-    private final ReentrantLock syncLock = new ReentrantLock();
+    private final OrderedLock syncLock;
     /** Guards {@link #syncing}; threads waiting for a running sync wait on it. */
     private final Object turn = new Object();
     /** True while a thread runs a sync for {@link #syncTo}. */
@@ -78,13 +78,14 @@ final class Checkpointer {
     private Thread flusher;
 
     Checkpointer(Path file, Syscalls sys, int fd, GrowableMapping mapping, Appender appender,
-                 ReentrantLock appendLock, long syncedEnd) {
+                 OrderedLock appendLock, long syncedEnd) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
         this.mapping = mapping;
         this.appender = appender;
         this.appendLock = appendLock;
+        this.syncLock = new OrderedLock(LockOrder.SYNC, mapping);
         this.syncedEnd = syncedEnd;
     }
 
@@ -94,6 +95,7 @@ final class Checkpointer {
         if (syncedEnd >= target) {
             return;
         }
+        mapping.refuseInsideLease("sync");
         waiting.incrementAndGet();
         arrivals.incrementAndGet();
         boolean leading = false;
@@ -278,7 +280,7 @@ final class Checkpointer {
         return syncedEnd;
     }
 
-    ReentrantLock appendLock() {
+    OrderedLock appendLock() {
         return appendLock;
     }
 

@@ -7,7 +7,6 @@ import dev.growlog.internal.recovery.RecordScanner;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A read-only log's view of a writer in another process: grows its own mapping when the file
@@ -15,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Concurrency</h2>
  * One lock serialises following; growth of the mapping may move it, which waits for readers'
- * leases, so the lock is never taken inside a lease. A record is found only once its commit word
+ * leases, so inside a lease the lock is only tried, never waited for ({@link LockOrder}), and a
+ * move refuses to start there. A record is found only once its commit word
  * is published, and only when it lies inside the mapping, so a follower never reads past what
  * it has mapped.
  */
@@ -28,10 +28,11 @@ final class Follower {
     private final Syscalls sys;
     private final int fd;
     private final GrowableMapping mapping;
-    private final ReentrantLock lock;
+    /** The follow lock: the {@link LockOrder#WRITE} lock of a read-only log. */
+    private final OrderedLock lock;
     private volatile Found found;
 
-    Follower(Path file, Syscalls sys, int fd, GrowableMapping mapping, ReentrantLock lock, Found found) {
+    Follower(Path file, Syscalls sys, int fd, GrowableMapping mapping, OrderedLock lock, Found found) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
@@ -40,7 +41,7 @@ final class Follower {
         this.found = found;
     }
 
-    ReentrantLock lock() {
+    OrderedLock lock() {
         return lock;
     }
 
@@ -51,7 +52,7 @@ final class Follower {
 
     /** Grows the mapping to the file's size; false when it already covered it. */
     boolean followGrowth() throws IOException {
-        lock.lock();
+        lock.lockOrRefuse("following the file's growth");
         try {
             // Only this lock grows this mapping, and the writer's process only ever extends the
             // file; the mapped length is still read first, as everywhere a size is checked
@@ -74,7 +75,7 @@ final class Follower {
 
     /** Follows growth and scans the records appended since the last look. */
     Found follow() throws IOException {
-        lock.lock();
+        lock.lockOrRefuse("following the file's growth");
         try {
             followGrowth();
             Found last = found;

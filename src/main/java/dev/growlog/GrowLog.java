@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An append-only log in one memory-mapped file that grows while it is mapped.
@@ -58,8 +57,8 @@ public final class GrowLog implements AutoCloseable {
     private final Checkpointer checkpointer;
     private final Durability durability;
     private final RecoveryReport recovery;
-    /** Serialises appends and growth (the append lock), or a read-only log's following. */
-    private final ReentrantLock lock;
+    /** Serialises appends and growth (the append lock), or a read-only log's following; see {@link LockOrder}. */
+    private final OrderedLock lock;
     /** Wakes tailers in this process after each append and at close. */
     private final Signal appended = new Signal();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -120,17 +119,7 @@ public final class GrowLog implements AutoCloseable {
     /** Appends {@code length} bytes of {@code payload} from {@code offset}; returns the position. */
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
-        checkLength(length);
-        long position;
-        lock.lock();
-        try {
-            position = writer().append(payload, offset, length);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        } finally {
-            lock.unlock();
-        }
-        return committed(position, length, durability == Durability.EVERY_APPEND);
+        return append(payload, offset, length, durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -146,18 +135,7 @@ public final class GrowLog implements AutoCloseable {
      * time share syncs (group commit).
      */
     public long appendDurable(byte[] payload) throws IOException {
-        Objects.requireNonNull(payload, "payload");
-        checkLength(payload.length);
-        long position;
-        lock.lock();
-        try {
-            position = writer().append(payload, 0, payload.length);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        } finally {
-            lock.unlock();
-        }
-        return committed(position, payload.length, true);
+        return append(payload, 0, payload.length, true);
     }
 
     /** As {@link #appendDurable(byte[])}, for the bytes between the buffer's position and limit. */
@@ -165,11 +143,25 @@ public final class GrowLog implements AutoCloseable {
         return append(payload, true);
     }
 
+    private long append(byte[] payload, int offset, int length, boolean durable) throws IOException {
+        checkAppend(length, durable);
+        long position;
+        lock.lockOrRefuse("append");
+        try {
+            position = writer().append(payload, offset, length);
+        } catch (CorruptLogException shrank) {
+            throw checkpointer.fail(shrank);
+        } finally {
+            lock.unlock();
+        }
+        return committed(position, length, durable);
+    }
+
     private long append(ByteBuffer payload, boolean durable) throws IOException {
         int length = payload.remaining();
-        checkLength(length);
+        checkAppend(length, durable);
         long position;
-        lock.lock();
+        lock.lockOrRefuse("append");
         try {
             position = writer().append(payload);
         } catch (CorruptLogException shrank) {
@@ -178,6 +170,17 @@ public final class GrowLog implements AutoCloseable {
             lock.unlock();
         }
         return committed(position, length, durable);
+    }
+
+    /**
+     * Checks an append before anything is written: its length, and that a durable one, which
+     * waits for a sync, is not made inside a lease.
+     */
+    private void checkAppend(int length, boolean durable) {
+        checkLength(length);
+        if (durable) {
+            mapping.refuseInsideLease("a durable append");
+        }
     }
 
     /** Wakes tailers, then waits for durability if asked. */
@@ -371,7 +374,7 @@ public final class GrowLog implements AutoCloseable {
     public GrowLogStats stats() throws IOException {
         checkOpen();
         Follower.Found found = appender == null ? follower.follow() : null;
-        lock.lock();
+        lock.lockOrRefuse("stats");
         try {
             checkOpen();
             GrowableMapping.Counters c = mapping.counters();
@@ -395,6 +398,7 @@ public final class GrowLog implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        mapping.refuseInsideLease("close"); // it waits for every lease to end, this thread's too
         if (!closing.compareAndSet(false, true)) {
             return;
         }
@@ -480,6 +484,7 @@ public final class GrowLog implements AutoCloseable {
      * the writer's process, by parking in a read-only one. Returns early when the log closes.
      */
     void awaitAppend(long position, long nanos) throws InterruptedException {
+        mapping.refuseInsideLease("waiting for an append"); // the append may have to move the mapping
         if (appender == null) {
             LockSupport.parkNanos(nanos);
             if (Thread.interrupted()) {

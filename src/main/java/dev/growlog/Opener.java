@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Opens logs: creates a new file atomically, takes the writer lock, checks the header, maps the
@@ -79,7 +78,7 @@ final class Opener {
             Appender appender = new Appender(file, sys, fd, mapping, config, scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);
-            ReentrantLock appendLock = new ReentrantLock();
+            OrderedLock appendLock = new OrderedLock(LockOrder.WRITE, mapping);
             Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, from);
             checkpointer.checkpoint(false);
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
@@ -116,7 +115,7 @@ final class Opener {
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
                     scan.records(), scan.end(), !scan.clean(), scan.problem(), 0, List.of());
-            Follower follower = new Follower(file, sys, fd, mapping, new ReentrantLock(), new Follower.Found(scan.end(),
+            Follower follower = new Follower(file, sys, fd, mapping, new OrderedLock(LockOrder.WRITE, mapping), new Follower.Found(scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes()));
             return new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, null, follower,

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps the writer off the slow paths: a daemon thread that, ahead of the writer's end,
@@ -55,7 +54,7 @@ final class Pretoucher implements Runnable {
     private final Appender appender;
     private final Checkpointer checkpointer;
     private final GrowableMapping mapping;
-    private final ReentrantLock appendLock;
+    private final OrderedLock appendLock;
     /** How far ahead of the writer's end to work, in bytes. */
     private final long ahead;
     private final Thread thread;
@@ -67,7 +66,7 @@ final class Pretoucher implements Runnable {
     private volatile long populatedBytes;
 
     Pretoucher(Path file, Syscalls sys, Appender appender, Checkpointer checkpointer, GrowableMapping mapping,
-               ReentrantLock appendLock, long ahead) {
+               OrderedLock appendLock, long ahead) {
         this.file = file;
         this.sys = sys;
         this.appender = appender;

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,7 +39,7 @@ final class Repairer {
 
     /** Repairs a log just opened for writing with its damage kept; see {@link GrowLog#repair(Path, RepairMode)}. */
     static RepairReport apply(RepairMode mode, Path file, Syscalls sys, int fd, GrowableMapping mapping,
-                              Appender appender, Checkpointer checkpointer, ReentrantLock appendLock)
+                              Appender appender, Checkpointer checkpointer, OrderedLock appendLock)
             throws IOException {
         long start = FileHeader.SIZE;
         long endBefore = appender.end();

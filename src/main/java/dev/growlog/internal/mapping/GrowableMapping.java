@@ -137,6 +137,28 @@ public final class GrowableMapping {
         barrier.readLock().unlock();
     }
 
+    /** True when the calling thread holds a lease on this mapping. Not free: for slow paths and checks. */
+    public boolean leaseHeld() {
+        return barrier.getReadHoldCount() > 0;
+    }
+
+    /**
+     * Throws {@link IllegalStateException} if the calling thread holds a lease: {@code operation}
+     * may wait for a move of the mapping (or for a thread that waits for one), and a move waits
+     * for that lease.
+     */
+    public void refuseInsideLease(String operation) {
+        if (leaseHeld()) {
+            throw new IllegalStateException(operation + " on " + file + " cannot run while this thread holds a lease"
+                    + " on the mapping (inside a zero-copy handler?): it may have to wait for a move of the mapping,"
+                    + " and a move waits for that lease; call it after the handler returns");
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
     public long generation() {
         return generation;
     }
@@ -220,10 +242,7 @@ public final class GrowableMapping {
     }
 
     private void move(long newLength) throws NativeCallException {
-        if (barrier.getReadHoldCount() > 0) {
-            throw new IllegalStateException("the mapping of " + file + " must move to grow, which cannot happen"
-                    + " while this thread holds a lease (inside a zero-copy callback?)");
-        }
+        refuseInsideLease("growth by a move of the mapping");
         long waitStart = System.nanoTime();
         barrier.writeLock().lock();
         try {

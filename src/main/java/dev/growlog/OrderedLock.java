@@ -1,0 +1,66 @@
+package dev.growlog;
+
+import dev.growlog.internal.mapping.GrowableMapping;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A lock with its place in the {@link LockOrder}. With assertions enabled it checks, each time
+ * a thread waits for it, that the thread holds no later lock and no lease on the mapping.
+ */
+final class OrderedLock extends ReentrantLock {
+    private static final long serialVersionUID = 1L;
+
+    private final LockOrder rank;
+    /** The mapping whose leases come after every lock in the order. */
+    private final transient GrowableMapping mapping;
+
+    OrderedLock(LockOrder rank, GrowableMapping mapping) {
+        this.rank = rank;
+        this.mapping = mapping;
+    }
+
+    @Override
+    public void lock() {
+        if (LockOrder.CHECKED) {
+            rank.checkMayWait();
+            if (mapping.leaseHeld()) {
+                throw new AssertionError("lock order broken: waiting for the " + rank + " lock inside a lease on "
+                        + mapping.file());
+            }
+        }
+        super.lock();
+        if (LockOrder.CHECKED) {
+            rank.held(1);
+        }
+    }
+
+    @Override
+    public boolean tryLock() {
+        boolean taken = super.tryLock();
+        if (taken && LockOrder.CHECKED) {
+            rank.held(1);
+        }
+        return taken;
+    }
+
+    @Override
+    public void unlock() {
+        super.unlock();
+        if (LockOrder.CHECKED) {
+            rank.held(-1);
+        }
+    }
+
+    /**
+     * Takes the lock for {@code operation}. When another thread holds it and this thread holds a
+     * lease, refuses at once with {@link IllegalStateException} instead of waiting: the holder
+     * may be waiting for that lease to move the mapping. Costs nothing extra when the lock is free.
+     */
+    void lockOrRefuse(String operation) {
+        if (!tryLock()) {
+            mapping.refuseInsideLease(operation);
+            lock();
+        }
+    }
+}
