@@ -62,6 +62,7 @@ public final class RecordCursor {
     public Status inspect(long position) {
         this.position = position;
         this.pastMapping = false;
+        // Inside a lease the mapping only grows, in place: a stale length is a shorter one.
         long mapped = mapping.mappedLength();
         if (position + RecordFormat.HEADER_SIZE > mapped) {
             return Status.NOT_MAPPED;
