@@ -4,8 +4,8 @@
  * <p>The API is {@link dev.growlog} (start at {@link dev.growlog.GrowLog}); its exceptions are
  * in {@link dev.growlog.error}. Everything else is internal and not exported.
  *
- * <p>On JDK 22 and later, allow the native access that jffi needs with
- * {@code --enable-native-access=org.jnrproject.jffi} on the module path.
+ * <p>jffi, under jnr-ffi, loads its native stub with {@code System.load}: from JDK 24 on, allow
+ * it with {@code --enable-native-access=org.jnrproject.jffi}, or the JVM warns.
  */
 // jnr-ffi and jffi are automatic modules: there is no other way to depend on them.
 @SuppressWarnings("requires-automatic")

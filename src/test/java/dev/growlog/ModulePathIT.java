@@ -98,9 +98,7 @@ class ModulePathIT {
         assertThat(compiled.success()).as(compiled.diagnostics()).isTrue();
 
         List<String> command = java();
-        if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=org.jnrproject.jffi"); // as the README says
-        }
+        command.add("--enable-native-access=org.jnrproject.jffi"); // as the README says
         command.addAll(List.of("--module-path", classes + File.pathSeparator + modulePath,
                 "--module", "example/example.Main", dir.resolve("module.glog").toString()));
         Run run = run(command);
@@ -121,9 +119,7 @@ class ModulePathIT {
         assertThat(compiled.success()).as(compiled.diagnostics()).isTrue();
 
         List<String> command = java();
-        if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=ALL-UNNAMED"); // as the README says
-        }
+        command.add("--enable-native-access=ALL-UNNAMED"); // as the README says
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
@@ -162,9 +158,7 @@ class ModulePathIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void theCommandLineTool_runsFromTheModule() throws Exception {
         List<String> command = java();
-        if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=org.jnrproject.jffi");
-        }
+        command.add("--enable-native-access=org.jnrproject.jffi");
         // picocli from the module path; HdrHistogram (no module name) from the class path.
         command.addAll(List.of("--module-path", path(libraryJar.toString(), dependencies),
                 "--class-path", hdrHistogram, "--add-reads", "dev.growlog=ALL-UNNAMED",
