@@ -23,9 +23,13 @@ import java.util.function.LongConsumer;
  *
  * <p>Records are byte arrays of 0 to {@link #maxPayload()} bytes. {@link #append(byte[])}
  * returns the record's position: its byte offset in the file, stable forever. Appends from
- * several threads are safe and serialised. Reads ({@link #read(long)}, {@link #reader(long)})
- * may run on any number of threads alongside appends; they return copies, and every record is
- * checked against its CRC32C before it is returned.
+ * several threads are safe and serialised. Reads may run on any number of threads alongside
+ * appends, and every record is checked against its CRC32C before it is handed out:
+ * {@link #read(long)} returns a copy; {@link LogReader#payload()} and {@link Tailer#payload()}
+ * are read-only views of the reader's own copy, valid until it moves on ({@code bytes()}
+ * returns a copy); {@link #read(long, RecordHandler)} and
+ * {@link LogReader#forEach(RecordHandler)} copy nothing and hand a handler a read-only view of
+ * the mapped file, valid during the call.
  *
  * <p>A record is <em>appended</em> once {@code append} returns: it is in the shared page cache
  * and survives the process being killed. It is <em>durable</em> once a {@link #sync()} that
@@ -83,12 +87,38 @@ public final class GrowLog implements AutoCloseable {
         this.recovery = recovery;
     }
 
-    /** Opens the log at {@code path} for writing with the default configuration, creating it if absent. */
+    /**
+     * Opens the log at {@code path} for writing with the default configuration, creating it if
+     * absent, and recovers it.
+     *
+     * @param path the log file; its directory must exist
+     * @return the open log; close it when done
+     * @throws dev.growlog.error.LogLockedException when another writer, in this process or
+     *                                              another, has the log open
+     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
+     *                                                      or has a newer format version
+     * @throws CorruptLogException when the file header is damaged
+     * @throws IOException when the file cannot be created, opened or mapped
+     */
     public static GrowLog open(Path path) throws IOException {
         return open(path, GrowLogConfig.defaults());
     }
 
-    /** Opens the log at {@code path} for writing, creating it if absent, and recovers it. */
+    /**
+     * Opens the log at {@code path} for writing, creating it if absent, and recovers it. A new
+     * file is laid out as {@code config} says; an existing one keeps its segment size.
+     *
+     * @param path   the log file; its directory must exist
+     * @param config sizes, growth and durability
+     * @return the open log; close it when done
+     * @throws dev.growlog.error.LogLockedException when another writer, in this process or
+     *                                              another, has the log open
+     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
+     *                                                      or has a newer format version
+     * @throws CorruptLogException when the file header is damaged
+     * @throws dev.growlog.error.LogFullException when there is no room to create the file
+     * @throws IOException when the file cannot be created, opened or mapped
+     */
     public static GrowLog open(Path path, GrowLogConfig config) throws IOException {
         return Opener.openWritable(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
                 Syscalls.libc());
@@ -97,12 +127,27 @@ public final class GrowLog implements AutoCloseable {
     /**
      * Opens an existing log for reading only. Another process may be writing it: readers follow
      * its growth. Nothing in the file is changed.
+     *
+     * @param path the log file
+     * @return the open, read-only log; close it when done
+     * @throws java.nio.file.NoSuchFileException when the file does not exist
+     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
+     *                                                      or has a newer format version
+     * @throws CorruptLogException when the file header is damaged
+     * @throws IOException when the file cannot be opened or mapped
      */
     public static GrowLog openReadOnly(Path path) throws IOException {
         return openReadOnly(path, GrowLogConfig.defaults());
     }
 
-    /** As {@link #openReadOnly(Path)}; of the configuration only the headroom applies. */
+    /**
+     * As {@link #openReadOnly(Path)}; of the configuration only the headroom applies.
+     *
+     * @param path   the log file
+     * @param config its {@link GrowLogConfig#headroom()} is used
+     * @return the open, read-only log; close it when done
+     * @throws IOException as for {@link #openReadOnly(Path)}
+     */
     public static GrowLog openReadOnly(Path path, GrowLogConfig config) throws IOException {
         return Opener.openReadOnly(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
                 Syscalls.libc());
@@ -111,20 +156,65 @@ public final class GrowLog implements AutoCloseable {
     /**
      * Appends a record and returns its position. The record is <em>appended</em> (it survives
      * a killed process); with {@link Durability#EVERY_APPEND} it is also durable on return.
+     *
+     * @param payload the record's bytes, copied into the log
+     * @return the record's position, for {@link #read(long)} and {@link #reader(long)}
+     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
+     *                                            floor or maximum size reached; nothing was
+     *                                            appended and the log stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes
      */
     public long append(byte[] payload) throws IOException {
         return append(payload, 0, payload.length);
     }
 
-    /** Appends {@code length} bytes of {@code payload} from {@code offset}; returns the position. */
+    /**
+     * Appends {@code length} bytes of {@code payload} from {@code offset} as one record, as
+     * {@link #append(byte[])} does.
+     *
+     * @param payload holds the record's bytes
+     * @param offset  where the record's bytes start in {@code payload}
+     * @param length  how many bytes the record has
+     * @return the record's position
+     * @throws IndexOutOfBoundsException when the range lies outside {@code payload}
+     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
+     *                                            floor or maximum size reached; nothing was
+     *                                            appended and the log stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes
+     */
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
         return append(payload, offset, length, durability == Durability.EVERY_APPEND);
     }
 
     /**
-     * Appends the bytes between the buffer's position and limit; returns the record's position.
-     * The buffer's position and limit are left as they were.
+     * Appends the bytes between the buffer's position and limit as one record, as
+     * {@link #append(byte[])} does. The buffer's position and limit are left as they were.
+     *
+     * @param payload holds the record's bytes between its position and limit
+     * @return the record's position
+     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
+     *                                            floor or maximum size reached; nothing was
+     *                                            appended and the log stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes
      */
     public long append(ByteBuffer payload) throws IOException {
         return append(payload, durability == Durability.EVERY_APPEND);
@@ -133,12 +223,33 @@ public final class GrowLog implements AutoCloseable {
     /**
      * Appends a record and returns once it is durable. Threads appending durably at the same
      * time share syncs (group commit).
+     *
+     * @param payload the record's bytes, copied into the log
+     * @return the record's position
+     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
+     *                                            floor or maximum size reached; nothing was
+     *                                            appended and the log stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes, or the sync fails
      */
     public long appendDurable(byte[] payload) throws IOException {
         return append(payload, 0, payload.length, true);
     }
 
-    /** As {@link #appendDurable(byte[])}, for the bytes between the buffer's position and limit. */
+    /**
+     * As {@link #appendDurable(byte[])}, for the bytes between the buffer's position and limit;
+     * the buffer's position and limit are left as they were.
+     *
+     * @param payload holds the record's bytes between its position and limit
+     * @return the record's position
+     * @throws IOException as for {@link #appendDurable(byte[])}, which also lists the unchecked
+     *                     exceptions
+     */
     public long appendDurable(ByteBuffer payload) throws IOException {
         return append(payload, true);
     }
@@ -196,13 +307,27 @@ public final class GrowLog implements AutoCloseable {
      * Makes every appended record durable: writes the new pages to disk, then the checkpoint. If
      * this fails the log refuses further appends and syncs, since the kernel may have dropped
      * the pages it could not write.
+     *
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler with records still to sync
+     * @throws IOException when the sync fails, or the writer failed earlier
      */
     public void sync() throws IOException {
         writer();
         checkpointer.syncTo(appender.end());
     }
 
-    /** Returns a copy of the payload of the record at {@code position}. */
+    /**
+     * Returns a copy of the payload of the record at {@code position}.
+     *
+     * @param position a record's position, as {@link #append(byte[])} returned it
+     * @return a new array holding the record's payload
+     * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws CorruptLogException when the record fails validation
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
+     */
     public byte[] read(long position) throws IOException {
         return atRecord(position, cursor -> {
             byte[] payload = new byte[cursor.length()];
@@ -216,6 +341,13 @@ public final class GrowLog implements AutoCloseable {
     /**
      * Hands the record at {@code position} to {@code handler} without copying it; the view is
      * valid only during the call (see {@link RecordHandler}).
+     *
+     * @param position a record's position, as {@link #append(byte[])} returned it
+     * @param handler  called once, with the position and a read-only view of the payload
+     * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws CorruptLogException when the record fails validation
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public void read(long position, RecordHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
@@ -265,6 +397,14 @@ public final class GrowLog implements AutoCloseable {
     /**
      * A reader positioned at {@code position}, which must be the position of a record or the
      * end position. Close it when done (closing is cheap; it holds no lease between calls).
+     *
+     * @param position where to start: {@link #startPosition()}, a record's position, or
+     *                 {@link #endPosition()}
+     * @return a reader whose first {@link LogReader#next()} moves to the record at
+     *         {@code position}
+     * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public LogReader reader(long position) throws IOException {
         checkStart(position);
@@ -274,6 +414,13 @@ public final class GrowLog implements AutoCloseable {
     /**
      * A tailer that follows the log from {@code position} (a record position or the end),
      * returning records as they are committed, across growth and moves.
+     *
+     * @param position where to start: {@link #startPosition()}, a record's position, or
+     *                 {@link #endPosition()} for new records only
+     * @return a tailer; close it when done
+     * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public Tailer tailer(long position) throws IOException {
         checkStart(position);
@@ -305,6 +452,10 @@ public final class GrowLog implements AutoCloseable {
      * Checks every record from the start to the current end, going on past damage, and reports
      * what is damaged. Changes nothing; records appended meanwhile are not checked. Takes as long
      * as reading the whole log.
+     *
+     * @return the records checked and the damaged ranges found
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public VerifyReport verify() throws IOException {
         return verify(position -> { });
@@ -313,6 +464,11 @@ public final class GrowLog implements AutoCloseable {
     /**
      * As {@link #verify()}, calling {@code progress} with the position reached after each piece
      * of the scan (every few MiB), for progress bars.
+     *
+     * @param progress called with the position reached, on the calling thread
+     * @return the records checked and the damaged ranges found
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public VerifyReport verify(LongConsumer progress) throws IOException {
         long end = endPosition();
@@ -325,6 +481,15 @@ public final class GrowLog implements AutoCloseable {
      * Repairs a damaged log that no one has open for writing: opens it, checks every record and
      * either cuts it at the first damage or marks every damaged range skipped, keeping the valid
      * records after it. Reports exactly what it kept and dropped; never silent.
+     *
+     * @param path the log file
+     * @param mode cut at the first damage, or skip each damaged range
+     * @return what was found, kept and dropped
+     * @throws dev.growlog.error.LogLockedException when a writer has the log open
+     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
+     *                                                      or has a newer format version
+     * @throws CorruptLogException when the file header is damaged
+     * @throws IOException when the file cannot be opened, mapped or written
      */
     public static RepairReport repair(Path path, RepairMode mode) throws IOException {
         // No pretoucher: repair writes through the mapping without the append lock, so nothing
@@ -338,12 +503,23 @@ public final class GrowLog implements AutoCloseable {
         return Repairer.apply(mode, file, sys, fd, mapping, appender, checkpointer, lock);
     }
 
-    /** Position of the first record. */
+    /**
+     * Position of the first record (the end position when the log is empty).
+     *
+     * @return the byte offset of the first record in the file
+     */
     public long startPosition() {
         return FileHeader.SIZE;
     }
 
-    /** Position the next record will be appended at; for a read-only log, the end found so far. */
+    /**
+     * Position the next record will be appended at; for a read-only log, the end as far as the
+     * writer has committed records, found by following the file now.
+     *
+     * @return the byte offset after the last committed record
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes fails
+     */
     public long endPosition() throws IOException {
         checkOpen();
         if (appender != null) {
@@ -352,25 +528,50 @@ public final class GrowLog implements AutoCloseable {
         return follower.follow().end();
     }
 
-    /** Largest payload this log accepts, in bytes. */
+    /**
+     * Largest payload this log accepts, in bytes: its segment size minus 8.
+     *
+     * @return the largest payload length
+     */
     public int maxPayload() {
         return maxPayload;
     }
 
+    /**
+     * The log's file, as an absolute path.
+     *
+     * @return the path of the file this log maps
+     */
     public Path file() {
         return file;
     }
 
+    /**
+     * Whether this log was opened with {@link #openReadOnly(Path)}: it then refuses appends and
+     * syncs with {@link IllegalStateException}.
+     *
+     * @return true for a read-only log, false for the writer
+     */
     public boolean isReadOnly() {
         return appender == null;
     }
 
-    /** What recovery found when this log was opened. */
+    /**
+     * What recovery found when this log was opened.
+     *
+     * @return the report of the scan made on open
+     */
     public RecoveryReport recoveryReport() {
         return recovery;
     }
 
-    /** A snapshot of this log's counters. */
+    /**
+     * A snapshot of this log's counters.
+     *
+     * @return the counters at the time of the call
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when following another process's writes, or reading the file size, fails
+     */
     public GrowLogStats stats() throws IOException {
         checkOpen();
         Follower.Found found = appender == null ? follower.follow() : null;
@@ -395,6 +596,11 @@ public final class GrowLog implements AutoCloseable {
     /**
      * Syncs (for a writer, marking the shutdown clean), waits for running reads to finish, then
      * unmaps the file and releases it. Idempotent; any later use throws {@link ClosedLogException}.
+     *
+     * @throws IllegalStateException when called from a zero-copy handler: close waits for every
+     *                               lease, the handler's own too; the log stays open
+     * @throws IOException when the final checkpoint, unmapping or closing the file fails; the
+     *                     log is closed all the same
      */
     @Override
     public void close() throws IOException {

@@ -57,51 +57,115 @@ public final class GrowLogConfig {
         this.pretouchAhead = b.pretouchAhead;
     }
 
+    /**
+     * A builder holding every default; set what differs, then {@link Builder#build()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The configuration with every setting at its default, as {@code builder().build()}.
+     *
+     * @return the default configuration
+     */
     public static GrowLogConfig defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * Size of a segment view in bytes; the largest payload is this minus 8.
+     *
+     * @return the segment size of new files, a power of two from 64 KiB to 1 GiB
+     */
     public int segmentSize() {
         return segmentSize;
     }
 
+    /**
+     * Size of a new log file in bytes, rounded up to the page size when the file is created.
+     *
+     * @return the initial file size
+     */
     public long initialSize() {
         return initialSize;
     }
 
+    /**
+     * Largest growth of the file in bytes: the file doubles when it grows, by at most this.
+     *
+     * @return the largest growth step
+     */
     public long maxGrowthStep() {
         return maxGrowthStep;
     }
 
+    /**
+     * Largest file size in bytes; growing past it throws
+     * {@link dev.growlog.error.LogFullException}.
+     *
+     * @return the maximum size, {@link Long#MAX_VALUE} for no limit
+     */
     public long maxSize() {
         return maxSize;
     }
 
+    /**
+     * Address space in bytes reserved after the mapping, so that it can grow in place; 0 makes
+     * every growth move the mapping.
+     *
+     * @return the headroom
+     */
     public long headroom() {
         return headroom;
     }
 
+    /**
+     * When appended records become durable without an explicit sync.
+     *
+     * @return the sync policy
+     */
     public Durability durability() {
         return durability;
     }
 
+    /**
+     * How often {@link Durability#INTERVAL} syncs.
+     *
+     * @return the interval between background syncs
+     */
     public Duration syncInterval() {
         return syncInterval;
     }
 
+    /**
+     * Free space in bytes that growth must leave on the file system; growth that would leave
+     * less throws {@link dev.growlog.error.LogFullException}.
+     *
+     * @return the free-space floor, 0 for none
+     */
     public long minFreeSpace() {
         return minFreeSpace;
     }
 
+    /**
+     * How far ahead of the writer, in bytes, a background thread reserves blocks, grows the
+     * mapping and faults in pages; 0 turns it off.
+     *
+     * @return the pretouch distance
+     */
     public long pretouchAhead() {
         return pretouchAhead;
     }
 
-    /** Largest payload a log with this segment size accepts, in bytes. */
+    /**
+     * Largest payload a log with this segment size accepts, in bytes.
+     *
+     * @param segmentSize a valid segment size in bytes
+     * @return the segment size minus the 8-byte record header
+     */
     public static int maxPayload(int segmentSize) {
         return segmentSize - 8;
     }
@@ -114,7 +178,10 @@ public final class GrowLogConfig {
                 + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + "}";
     }
 
-    /** Builds a {@link GrowLogConfig}; {@link #build()} rejects inconsistent values. */
+    /**
+     * Builds a {@link GrowLogConfig}. The setters take any value; {@link #build()} checks them
+     * together and rejects what is out of range or inconsistent.
+     */
     public static final class Builder {
         private int segmentSize = (int) (64 * MIB);
         private long initialSize = MIB;
@@ -129,51 +196,121 @@ public final class GrowLogConfig {
         private Builder() {
         }
 
+        /**
+         * How far ahead of the writer a background thread (under {@code SCHED_BATCH}, so that its
+         * wake-ups never preempt the writer) reserves blocks, grows the mapping and faults in pages,
+         * so that appends rarely wait for the disk or a page fault. Default 8 MiB.
+         *
+         * @param bytes how far ahead, in bytes; 0 turns the thread off; must not be negative
+         * @return this builder
+         */
         public Builder pretouchAhead(long bytes) {
             this.pretouchAhead = bytes;
             return this;
         }
 
+        /**
+         * When appended records become durable without an explicit {@link GrowLog#sync()}.
+         * Default {@link Durability#NONE}.
+         *
+         * @param durability the sync policy
+         * @return this builder
+         */
         public Builder durability(Durability durability) {
             this.durability = Objects.requireNonNull(durability, "durability");
             return this;
         }
 
+        /**
+         * How often a background thread syncs under {@link Durability#INTERVAL}, when there is
+         * something new. Default 100 ms.
+         *
+         * @param interval the time between syncs; must be positive
+         * @return this builder
+         */
         public Builder syncInterval(Duration interval) {
             this.syncInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
+        /**
+         * Free space the file system must keep: growth that would leave less throws
+         * {@link dev.growlog.error.LogFullException} early, with the log unchanged. Default 0.
+         *
+         * @param bytes the floor in bytes; 0 for none; must not be negative
+         * @return this builder
+         */
         public Builder minFreeSpace(long bytes) {
             this.minFreeSpace = bytes;
             return this;
         }
 
+        /**
+         * Size of a segment view. Records never straddle segments, so the largest payload is this
+         * minus 8. Fixed when the file is created: an existing file keeps its own. Default 64 MiB.
+         *
+         * @param bytes a power of two from 64 KiB to 1 GiB
+         * @return this builder
+         */
         public Builder segmentSize(int bytes) {
             this.segmentSize = bytes;
             return this;
         }
 
+        /**
+         * Size of a new log file, rounded up to the page size. Default 1 MiB.
+         *
+         * @param bytes at least 4096 (the header) and at most {@link #maxSize(long)}
+         * @return this builder
+         */
         public Builder initialSize(long bytes) {
             this.initialSize = bytes;
             return this;
         }
 
+        /**
+         * Largest growth of the file: it doubles when it grows, by at most this. Default 256 MiB.
+         *
+         * @param bytes at least 4096
+         * @return this builder
+         */
         public Builder maxGrowthStep(long bytes) {
             this.maxGrowthStep = bytes;
             return this;
         }
 
+        /**
+         * Largest file size: an append that would grow the file past it throws
+         * {@link dev.growlog.error.LogFullException}. Default: no limit.
+         *
+         * @param bytes the largest file size; at least the initial size
+         * @return this builder
+         */
         public Builder maxSize(long bytes) {
             this.maxSize = bytes;
             return this;
         }
 
+        /**
+         * Address space reserved after the mapping, so that it can grow in place without moving.
+         * Reserving costs no memory. 0 reserves none, and every growth then moves the mapping
+         * (tests use it to make moves frequent). Default 64 GiB.
+         *
+         * @param bytes from 0 to 64 TiB
+         * @return this builder
+         */
         public Builder headroom(long bytes) {
             this.headroom = bytes;
             return this;
         }
 
+        /**
+         * Checks the settings and makes the configuration.
+         *
+         * @return a configuration with these settings
+         * @throws IllegalArgumentException when a setting is out of range, or the maximum size is
+         *                                  below the initial size
+         */
         public GrowLogConfig build() {
             if (!FileHeader.validSegmentSize(segmentSize)) {
                 throw new IllegalArgumentException("segmentSize must be a power of two from "

@@ -61,7 +61,10 @@ public final class LogReader implements AutoCloseable {
     /**
      * Moves to the next record. Returns false when there is none yet.
      *
+     * @return true when there is a current record; false at the current end of the log
      * @throws dev.growlog.error.CorruptLogException when the next record fails validation
+     * @throws ClosedLogException when the reader or the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public boolean next() throws IOException {
         checkOpen();
@@ -166,8 +169,13 @@ public final class LogReader implements AutoCloseable {
      * Hands every record from the reader's position to the current end to {@code handler}
      * without copying, then leaves the reader after the last one. Returns how many.
      *
+     * @param handler called with each record's position and a read-only view of its payload in
+     *                the mapped file, valid during the call (see {@link RecordHandler})
+     * @return how many records the handler was given
      * @throws dev.growlog.error.CorruptLogException when a record fails validation; the records
      *                                               before it have been handled
+     * @throws ClosedLogException when the reader or the log is closed
+     * @throws IOException when following another process's writes fails
      */
     public long forEach(RecordHandler handler) throws IOException {
         checkOpen();
@@ -252,19 +260,38 @@ public final class LogReader implements AutoCloseable {
         }
     }
 
-    /** Position of the current record. */
+    /**
+     * Position of the current record.
+     *
+     * @return the record's byte offset in the file
+     * @throws IllegalStateException when there is no current record ({@link #next()} has not
+     *                               returned true), or the reader is closed
+     */
     public long position() {
         checkCurrent();
         return positions[index];
     }
 
-    /** Payload length of the current record. */
+    /**
+     * Payload length of the current record.
+     *
+     * @return the payload length in bytes
+     * @throws IllegalStateException when there is no current record, or the reader is closed
+     */
     public int length() {
         checkCurrent();
         return lengths[index];
     }
 
-    /** Read-only view of the current payload, valid until the next {@link #next()}. */
+    /**
+     * The current payload, without a copy: a read-only view of the reader's own copy of the
+     * record, valid until the next {@link #next()} (which may overwrite it). It does not view
+     * the mapped file. Each call returns a new buffer, positioned at 0 with the payload's length
+     * as its limit.
+     *
+     * @return a read-only buffer holding the payload
+     * @throws IllegalStateException when there is no current record, or the reader is closed
+     */
     public ByteBuffer payload() {
         checkCurrent();
         if (readOnlyData == null) {
@@ -273,13 +300,23 @@ public final class LogReader implements AutoCloseable {
         return readOnlyData.slice(offsets[index], lengths[index]);
     }
 
-    /** A copy of the current payload. */
+    /**
+     * A copy of the current payload, to keep.
+     *
+     * @return a new array holding the payload
+     * @throws IllegalStateException when there is no current record, or the reader is closed
+     */
     public byte[] bytes() {
         checkCurrent();
         return Arrays.copyOfRange(data, offsets[index], offsets[index] + lengths[index]);
     }
 
-    /** Position of the record after the current one (where reading continues). */
+    /**
+     * Position of the record after the current one (where reading continues), or of the first
+     * record to read before {@link #next()} is called.
+     *
+     * @return the byte offset where the next {@link #next()} looks for a record
+     */
     public long nextPosition() {
         return index + 1 < count ? positions[index + 1] : nextPosition;
     }
@@ -297,6 +334,7 @@ public final class LogReader implements AutoCloseable {
         }
     }
 
+    /** Closes the reader; later calls throw {@link ClosedLogException}. Holds no lease to release. */
     @Override
     public void close() {
         closed = true;

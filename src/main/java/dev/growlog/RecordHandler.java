@@ -27,5 +27,12 @@ import java.nio.ByteBuffer;
  */
 @FunctionalInterface
 public interface RecordHandler {
+    /**
+     * Receives one record.
+     *
+     * @param position the record's position
+     * @param payload  a read-only view of the record's payload in the mapped file, from its
+     *                 position (0) to its limit (the payload length); valid only during the call
+     */
     void onRecord(long position, ByteBuffer payload);
 }

@@ -26,12 +26,29 @@ import java.util.List;
 public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scannedFrom, long recordsScanned,
                              long endPosition, boolean tailCut, String reason, long zeroedBytes,
                              List<Damage> damage) {
+    /**
+     * Makes a report; {@code damage} is copied.
+     *
+     * @param cleanShutdown  the previous writer closed the log cleanly
+     * @param checkpoint     the checkpoint in the header
+     * @param scannedFrom    where the scan started
+     * @param recordsScanned valid records found after {@code scannedFrom}
+     * @param endPosition    position after the last valid record
+     * @param tailCut        whether a torn or invalid tail was dropped
+     * @param reason         why the scan stopped before the end of the file, or null
+     * @param zeroedBytes    bytes cleared after {@code endPosition}
+     * @param damage         damaged ranges left in place
+     * @throws NullPointerException when {@code damage} is or holds null
+     */
     public RecoveryReport {
         damage = List.copyOf(damage);
     }
 
-
-    /** One line for people: what was kept and what was dropped. */
+    /**
+     * One line for people: what was kept and what was dropped.
+     *
+     * @return the summary, without a line break
+     */
     public String summary() {
         StringBuilder s = new StringBuilder();
         s.append(cleanShutdown ? "clean shutdown" : "unclean shutdown")

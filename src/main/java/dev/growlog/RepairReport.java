@@ -14,11 +14,26 @@ import java.util.List;
  */
 public record RepairReport(RepairMode mode, List<Damage> damage, long recordsKept, long recordsDropped,
                            long endBefore, long endAfter) {
+    /**
+     * Makes a report; {@code damage} is copied.
+     *
+     * @param mode           the repair mode
+     * @param damage         the damaged ranges found, in position order
+     * @param recordsKept    valid records in the log after the repair
+     * @param recordsDropped valid records dropped because they followed the cut
+     * @param endBefore      where appends would have continued before the repair
+     * @param endAfter       where appends continue now
+     * @throws NullPointerException when {@code damage} is or holds null
+     */
     public RepairReport {
         damage = List.copyOf(damage);
     }
 
-    /** One line for people. */
+    /**
+     * One line for people: what was found, kept and dropped.
+     *
+     * @return the summary, without a line break
+     */
     public String summary() {
         if (damage.isEmpty()) {
             return "no damage found; kept " + recordsKept + " records, end " + endAfter;

@@ -46,7 +46,15 @@ public final class Tailer implements AutoCloseable {
         this.reader = reader;
     }
 
-    /** Moves to the next record if one is committed; does not wait. */
+    /**
+     * Moves to the next record if one is committed; does not wait.
+     *
+     * @return true when there is a new current record
+     * @throws CorruptLogException when the next record fails validation (in a read-only log,
+     *                             only damage before the durable checkpoint)
+     * @throws ClosedLogException when the tailer or the log is closed
+     * @throws IOException when following another process's writes fails
+     */
     public boolean tryNext() throws IOException {
         try {
             return reader.next();
@@ -62,7 +70,15 @@ public final class Tailer implements AutoCloseable {
      * Moves to the next record, waiting up to {@code timeout} for one to be committed. Returns
      * false when none came in time.
      *
+     * @param timeout how long to wait at most
+     * @param unit    the unit of {@code timeout}
+     * @return true when there is a new current record; false when none came in time
      * @throws ClosedLogException when the log is closed (also while waiting)
+     * @throws IllegalStateException when it would wait, called from a zero-copy handler
+     *                               (see {@link RecordHandler})
+     * @throws CorruptLogException when the next record fails validation, as for {@link #tryNext()}
+     * @throws IOException when following another process's writes fails
+     * @throws InterruptedException when the thread is interrupted while waiting
      */
     public boolean poll(long timeout, TimeUnit unit) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -82,38 +98,74 @@ public final class Tailer implements AutoCloseable {
         return true;
     }
 
-    /** Moves to the next record, waiting as long as it takes. */
+    /**
+     * Moves to the next record, waiting as long as it takes.
+     *
+     * @throws ClosedLogException when the log is closed (also while waiting)
+     * @throws IllegalStateException when it would wait, called from a zero-copy handler
+     *                               (see {@link RecordHandler})
+     * @throws CorruptLogException when the next record fails validation, as for {@link #tryNext()}
+     * @throws IOException when following another process's writes fails
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
     public void take() throws IOException, InterruptedException {
         while (!poll(1, TimeUnit.DAYS)) {
             // keep waiting
         }
     }
 
-    /** Position of the current record. */
+    /**
+     * Position of the current record.
+     *
+     * @return the record's byte offset in the file
+     * @throws IllegalStateException when there is no current record, or the tailer is closed
+     */
     public long position() {
         return reader.position();
     }
 
-    /** Payload length of the current record. */
+    /**
+     * Payload length of the current record.
+     *
+     * @return the payload length in bytes
+     * @throws IllegalStateException when there is no current record, or the tailer is closed
+     */
     public int length() {
         return reader.length();
     }
 
-    /** Read-only view of the current payload, valid until the next move. */
+    /**
+     * The current payload, without a copy: a read-only view of the tailer's own copy of the
+     * record, valid until the tailer moves again (as {@link LogReader#payload()}).
+     *
+     * @return a read-only buffer holding the payload
+     * @throws IllegalStateException when there is no current record, or the tailer is closed
+     */
     public ByteBuffer payload() {
         return reader.payload();
     }
 
-    /** A copy of the current payload. */
+    /**
+     * A copy of the current payload, to keep.
+     *
+     * @return a new array holding the payload
+     * @throws IllegalStateException when there is no current record, or the tailer is closed
+     */
     public byte[] bytes() {
         return reader.bytes();
     }
 
-    /** Where the tailer continues: the position after the current record. */
+    /**
+     * Where the tailer continues: the position after the current record, or the start position
+     * before the first move. A new tailer made at this position goes on from here.
+     *
+     * @return the byte offset where the tailer looks for the next record
+     */
     public long nextPosition() {
         return reader.nextPosition();
     }
 
+    /** Closes the tailer; later calls throw {@link ClosedLogException}. The log stays open. */
     @Override
     public void close() {
         reader.close();

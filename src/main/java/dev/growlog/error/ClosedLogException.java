@@ -4,6 +4,11 @@ package dev.growlog.error;
 public class ClosedLogException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception.
+     *
+     * @param message what was closed, naming the file
+     */
     public ClosedLogException(String message) {
         super(message);
     }

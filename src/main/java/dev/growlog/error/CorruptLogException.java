@@ -12,12 +12,23 @@ public class CorruptLogException extends GrowLogException {
     /** File position of the damaged record or header field, in bytes. */
     private final long position;
 
+    /**
+     * Makes the exception; its message names the file, the position and the reason.
+     *
+     * @param file     the damaged log file
+     * @param position where the damage is, in bytes from the start of the file
+     * @param reason   what is wrong, with the expected and the actual value where there are any
+     */
     public CorruptLogException(Path file, long position, String reason) {
         super(file, "corrupt log " + file + " at position " + position + ": " + reason);
         this.position = position;
     }
 
-    /** File position of the damaged record or header field, in bytes. */
+    /**
+     * File position of the damaged record or header field, in bytes.
+     *
+     * @return the position of the damage
+     */
     public long position() {
         return position;
     }

@@ -14,17 +14,34 @@ public class GrowLogException extends IOException {
     /** The log file concerned; may be null when no file is involved. */
     private final transient Path file;
 
+    /**
+     * Makes the exception.
+     *
+     * @param file    the log file concerned, or null
+     * @param message what failed, naming the file
+     */
     public GrowLogException(Path file, String message) {
         super(message);
         this.file = file;
     }
 
+    /**
+     * Makes the exception with its cause.
+     *
+     * @param file    the log file concerned, or null
+     * @param message what failed, naming the file
+     * @param cause   the failure behind it
+     */
     public GrowLogException(Path file, String message, Throwable cause) {
         super(message, cause);
         this.file = file;
     }
 
-    /** The log file this error concerns, or null. */
+    /**
+     * The log file this error concerns. Not serialized: null after deserialization.
+     *
+     * @return the file, or null when no file is involved
+     */
     public Path file() {
         return file;
     }

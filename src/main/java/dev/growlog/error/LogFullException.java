@@ -9,10 +9,23 @@ import java.nio.file.Path;
 public class LogFullException extends GrowLogException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception.
+     *
+     * @param file    the log that could not grow
+     * @param message what was needed and what limit stopped it
+     */
     public LogFullException(Path file, String message) {
         super(file, message);
     }
 
+    /**
+     * Makes the exception with its cause.
+     *
+     * @param file    the log that could not grow
+     * @param message what was needed and what limit stopped it
+     * @param cause   the failed system call, usually a {@link NativeCallException} for ENOSPC
+     */
     public LogFullException(Path file, String message, Throwable cause) {
         super(file, message, cause);
     }

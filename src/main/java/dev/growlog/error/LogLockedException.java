@@ -6,6 +6,11 @@ import java.nio.file.Path;
 public class LogLockedException extends GrowLogException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception; its message names the file.
+     *
+     * @param file the log another writer holds
+     */
     public LogLockedException(Path file) {
         super(file, "log " + file + " is locked by another writer (open it read-only to follow it)");
     }

@@ -6,6 +6,12 @@ import java.nio.file.Path;
 public class UnsupportedFormatException extends GrowLogException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes the exception.
+     *
+     * @param file    the file that could not be read as a log
+     * @param message why, with the expected and the actual value
+     */
     public UnsupportedFormatException(Path file, String message) {
         super(file, message);
     }

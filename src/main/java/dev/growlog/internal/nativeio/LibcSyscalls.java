@@ -2,6 +2,7 @@ package dev.growlog.internal.nativeio;
 
 import com.kenai.jffi.MemoryIO;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.nativeio.libc.LibC;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;

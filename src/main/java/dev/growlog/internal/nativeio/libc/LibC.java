@@ -1,4 +1,4 @@
-package dev.growlog.internal.nativeio;
+package dev.growlog.internal.nativeio.libc;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.SaveError;
@@ -8,9 +8,11 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc functions growlog calls, bound through jnr-ffi. Used only by {@link LibcSyscalls},
- * which checks every result where the call is made. Public only because jnr-ffi generates
- * its implementation in another class loader.
+ * The libc functions growlog calls, bound through jnr-ffi. Used only by
+ * {@code dev.growlog.internal.nativeio.LibcSyscalls}, which checks every result where the call
+ * is made. Public, and alone in a package the module opens (never exports), only because
+ * jnr-ffi generates its implementation in another class loader, whose unnamed module must be
+ * able to implement it.
  *
  * <p>Addresses are {@code long} except the first parameter of {@code mmap}: declared as six
  * primitives, jnr-ffi's x86-64 stub corrupted the sixth argument (the offset).
