@@ -1,6 +1,8 @@
 package dev.growlog.cli;
 
 import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -44,9 +46,14 @@ final class Context {
         this.terminal = terminal;
     }
 
-    /** The process's own streams, working directory and environment. */
+    /**
+     * The process's own streams, working directory and environment. Stdout is the file
+     * descriptor itself, not {@code System.out}: a {@code PrintStream} swallows write errors, so a
+     * reader that went away (EPIPE) would go unnoticed and every later record would be written
+     * in vain.
+     */
     static Context system() {
-        return new Context(System.in, System.out,
+        return new Context(System.in, new FileOutputStream(FileDescriptor.out),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
                 Path.of(""), System.getenv(), stdoutIsTerminal());
     }

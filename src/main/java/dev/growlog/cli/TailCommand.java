@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
             "Prints the last records of a log (or those from --from POS) and, with -f, keep printing records as "
                     + "another process appends them, like tail -f. Ctrl-C stops it: output is flushed and the log "
                     + "closed (exit code 130).",
+            "When stdout's reader goes away (tail -f LOG | head), tail stops quietly at its next write: "
+                    + "the next record that arrives. While no record arrives it writes nothing, and a pipe "
+                    + "tells a writer only when it writes.",
             "Opens the log read-only and follows its growth; formats as for cat."})
 final class TailCommand implements Callable<Integer> {
     @ParentCommand
@@ -79,8 +82,8 @@ final class TailCommand implements Callable<Integer> {
 
     /**
      * Waits until the reader has a next record: polls, flushing what was printed before each
-     * sleep. False once a stop was requested. The only place that polls, so that the library's
-     * tailer can replace it.
+     * sleep, so a reader that went away is noticed at the first record after it left. False once
+     * a stop was requested. The only place that polls, so that the library's tailer can replace it.
      */
     private boolean awaitNext(LogReader reader, Context context) throws IOException {
         while (!context.stopRequested()) {
