@@ -51,7 +51,7 @@ final class AppendCommand implements Callable<Integer> {
                 appended.appendAll(growLog, lines, Progress.bytes(context, "append", -1), appended);
             }
             long end = growLog.endPosition();
-            out.println("appended " + appended.records + " records, " + appended.bytes + " bytes to " + logFile
+            out.println("appended " + appended.counts() + " to " + logFile
                     + (appended.records == 0 ? "" : " at positions " + appended.first + ".." + appended.last)
                     + ", end position " + end);
             if (durable) {

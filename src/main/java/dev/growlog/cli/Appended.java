@@ -36,6 +36,11 @@ final class Appended {
         }
     }
 
+    /** The one-line summary's counts: {@code "2 records, 6 bytes"}. */
+    String counts() {
+        return Units.count(records, "record") + ", " + Units.count(bytes, "byte");
+    }
+
     void add(long position, int length) {
         if (first < 0) {
             first = position;

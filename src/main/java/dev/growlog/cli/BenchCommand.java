@@ -191,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
                 Units.seconds(b.syncNanos())));
         GrowLogStats s = g.stats();
         out.println("growlog: " + IngestCommand.growths(s) + ", file " + Units.size(s.fileSize()) + ", "
-                + s.records() + " records");
+                + Units.count(s.records(), "record"));
         out.println("ratio = growlog / FileChannel: above 1 is better for rates, below 1 for latencies. "
                 + "The baseline keeps up to 64 KiB of appended records in the process; growlog's are in the "
                 + "page cache at once.");

@@ -63,7 +63,8 @@ final class IngestCommand implements Callable<Integer> {
                     RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
                     appended.appendAll(growLog, splitter, progress, total);
                 }
-                perFile.add(String.format(Locale.ROOT, "  %10d records %12d bytes  %s", appended.records, appended.bytes,
+                perFile.add(String.format(Locale.ROOT, "  %10d %-7s %12d %-5s  %s", appended.records,
+                        Units.noun(appended.records, "record"), appended.bytes, Units.noun(appended.bytes, "byte"),
                         input.name));
             }
             long nanos = System.nanoTime() - start;
@@ -72,19 +73,18 @@ final class IngestCommand implements Callable<Integer> {
             for (String line : perFile) {
                 out.println(line);
             }
-            out.println("ingested " + total.records + " records, " + total.bytes + " bytes ("
-                    + Units.size(total.bytes) + ") from " + inputs.size() + (inputs.size() == 1 ? " input" : " inputs")
-                    + " in " + Units.seconds(nanos) + ": " + Units.rate(total.records, nanos, "records") + ", "
-                    + Units.byteRate(total.bytes, nanos));
-            out.println("log " + logFile + ": " + stats.records() + " records, end position " + stats.endPosition()
-                    + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
+            out.println("ingested " + total.counts() + " (" + Units.size(total.bytes) + ") from "
+                    + Units.count(inputs.size(), "input") + " in " + Units.seconds(nanos) + ": "
+                    + Units.rate(total.records, nanos, "records") + ", " + Units.byteRate(total.bytes, nanos));
+            out.println("log " + logFile + ": " + Units.count(stats.records(), "record") + ", end position "
+                    + stats.endPosition() + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
         }
         return ExitCodes.OK;
     }
 
     static String growths(GrowLogStats stats) {
-        return stats.growths() + (stats.growths() == 1 ? " growth" : " growths") + " (" + stats.inPlaceGrowths()
-                + " in place, " + stats.moves() + (stats.moves() == 1 ? " move)" : " moves)");
+        return Units.count(stats.growths(), "growth") + " (" + stats.inPlaceGrowths() + " in place, "
+                + Units.count(stats.moves(), "move") + ")";
     }
 
     /** The inputs, all checked to exist before the log is opened. */

@@ -65,13 +65,13 @@ final class RecoverCommand implements Callable<Integer> {
         if (repair != Repair.NONE) {
             RepairReport report = GrowLog.repair(file, repair == Repair.TRUNCATE_CORRUPT
                     ? RepairMode.TRUNCATE : RepairMode.SKIP);
-            out.println("repaired " + file + ": " + report.summary());
+            out.println("repaired " + file + ": " + ReportText.repair(report));
             for (Damage damage : report.damage()) {
                 out.println((report.mode() == RepairMode.SKIP && damage.position() < report.endAfter()
                         ? "skipped: " : "dropped: ") + damage);
             }
             if (report.recordsDropped() > 0) {
-                out.println("dropped: " + report.recordsDropped() + " valid records after position "
+                out.println("dropped: " + Units.count(report.recordsDropped(), "valid record") + " after position "
                         + report.endAfter());
             }
             return ExitCodes.OK;
@@ -80,7 +80,7 @@ final class RecoverCommand implements Callable<Integer> {
         try (GrowLog growLog = LogFiles.openExistingForWriting(file)) {
             report = growLog.recoveryReport();
         }
-        out.println("recovered " + file + ": " + report.summary());
+        out.println("recovered " + file + ": " + ReportText.recovery(report));
         if (report.tailCut()) {
             out.println("dropped: the torn tail from position " + report.endPosition() + ", because "
                     + report.reason());

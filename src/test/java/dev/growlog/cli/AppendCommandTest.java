@@ -121,4 +121,12 @@ class AppendCommandTest {
             assertThat(writer.endPosition()).isEqualTo(writer.startPosition());
         }
     }
+
+    @Test
+    void oneLine_isOneRecord_inTheSummary() {
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--log", "a.glog");
+
+        assertThat(result.out()).isEqualTo("appended 1 record, 1 byte to " + dir.resolve("a.glog")
+                + " at positions 4096..4096, end position 4112\n");
+    }
 }

@@ -192,4 +192,15 @@ class IngestCommandTest {
 
         assertThat(result.out()).doesNotContain("\r");
     }
+
+    @Test
+    void oneLine_isOneRecord_inTheSummary() {
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("ingest", "--log", "out.glog", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out())
+                .contains("           1 record             1 byte   <stdin>\n")
+                .contains("ingested 1 record, 1 byte (1 B) from 1 input in ")
+                .contains(": 1 record, end position 4112");
+    }
 }
