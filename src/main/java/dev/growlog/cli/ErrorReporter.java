@@ -44,7 +44,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
-        command.getErr().println("growlog: " + oneLine(e.getMessage()) + " (see '"
+        // some of picocli's messages (mutually exclusive options) start with their own "Error: "
+        String message = oneLine(e.getMessage()).replaceFirst("^Error: ", "");
+        command.getErr().println("growlog: " + message + " (see '"
                 + command.getCommandSpec().qualifiedName() + " --help')");
         command.getErr().flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();

@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
             "Recover a log explicitly and report what was kept and dropped.",
             "Recovers a log now: open it for writing, which scans from the checkpoint, cuts a torn tail left by "
                     + "a crash, and marks the shutdown clean. Prints what was kept and dropped; never silent.",
-            "Damage before the checkpoint is not repaired: verify reports it. --truncate-corrupt and "
-                    + "--skip-corrupt will repair it; this version does not support them (exit code 8).",
+            "Without an option, damage before the checkpoint is left in place (verify reports it). With one, "
+                    + "the whole log is checked and damage anywhere is repaired: --truncate-corrupt cuts the log at "
+                    + "the first damaged record, dropping everything after it; --skip-corrupt marks damaged ranges "
+                    + "skipped and keeps every valid record after them.",
             "Needs the writer's lock: fails with exit code 4 while another process writes the log."})
 final class RecoverCommand implements Callable<Integer> {
     /** What to do about damage before the checkpoint. */

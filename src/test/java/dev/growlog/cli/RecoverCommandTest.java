@@ -87,7 +87,8 @@ class RecoverCommandTest {
         Cli.Result result = Cli.in(dir).run("recover", "--truncate-corrupt", "--skip-corrupt", "a.glog");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.stderr()).contains("mutually exclusive").hasLineCount(1);
+        assertThat(result.stderr()).isEqualTo("growlog: --truncate-corrupt, --skip-corrupt are mutually exclusive "
+                + "(specify only one) (see 'growlog recover --help')" + System.lineSeparator());
     }
 
     @Test
@@ -120,5 +121,16 @@ class RecoverCommandTest {
 
         assertThat(result.out()).startsWith("recovered " + crashed + ": unclean shutdown; scanned from 4096 "
                 + "(checkpoint), kept 1 record after it, end 4112; nothing dropped\n");
+    }
+
+    @Test
+    void help_saysTheRepairOptionsWork_andUsesOnlyDocumentedExitCodes() {
+        Cli.Result result = Cli.in(dir).run("recover", "--help");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String description = result.out().substring(0, result.out().indexOf("Exit codes:")).replaceAll("\\s+", " ");
+        assertThat(description).doesNotContain("not support", "exit code 8")
+                .contains("--truncate-corrupt cuts the log at the first damaged record")
+                .contains("--skip-corrupt marks damaged ranges skipped");
     }
 }
