@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
             "Each side first runs a warm-up, then a timed pass (throughput), then a pass timing every append "
                     + "(latency), then three scans of all records (the fastest counts). Neither side syncs until "
                     + "the end, where the time of a sync (growlog: close) is shown. Files go to a new directory "
-                    + "under --log-dir and are deleted afterwards."})
+                    + "under --log-dir (which must exist) and are deleted afterwards."})
 final class BenchCommand implements Callable<Integer> {
     /** Scans of all records per side; the fastest counts (the first ones run partly interpreted). */
     private static final int SCANS = 3;
@@ -48,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
     private int size;
 
     @Option(names = "--log-dir", paramLabel = "DIR",
-            description = "Where to put the benchmark's files (default: the system's temporary directory).")
+            description = "An existing directory for the benchmark's files (default: the system's temporary "
+                    + "directory).")
     private Path logDir;
 
     /** What one side measured. */
@@ -67,7 +68,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         Context context = parent.context();
         Path base = logDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : context.resolve(logDir);
-        Files.createDirectories(base);
+        // A missing directory is often a disk that is not mounted: never create it (and leave it behind).
+        if (!Files.isDirectory(base)) {
+            if (Files.exists(base)) {
+                throw new CliException(ExitCodes.USAGE, "--log-dir " + base + ": not a directory");
+            }
+            throw new CliException(ExitCodes.NOT_FOUND, "--log-dir " + base + ": no such directory");
+        }
         Path dir = Files.createTempDirectory(base, "growlog-bench-");
         byte[] payload = new byte[size];
         new Random(42).nextBytes(payload);
@@ -199,14 +206,20 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void rate(Output out, String name, double growlog, double baseline, String format)
             throws StdoutClosedException {
-        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name,
+        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %8s", name,
                 String.format(Locale.ROOT, format, growlog), String.format(Locale.ROOT, format, baseline),
-                growlog / baseline));
+                ratio(growlog, baseline)));
     }
 
     private static void latency(Output out, String name, long growlog, long baseline) throws StdoutClosedException {
-        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name, Units.micros(growlog),
-                Units.micros(baseline), (double) growlog / Math.max(1, baseline)));
+        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %8s", name, Units.micros(growlog),
+                Units.micros(baseline), ratio(growlog, Math.max(1, baseline))));
+    }
+
+    /** {@code "1.25x"}, or {@code "-"} when there is no ratio (empty records move 0 MB/s on both sides). */
+    private static String ratio(double growlog, double baseline) {
+        double ratio = growlog / baseline;
+        return Double.isFinite(ratio) && baseline > 0 ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
     }
 
     private static void deleteTree(Path dir) throws IOException {
