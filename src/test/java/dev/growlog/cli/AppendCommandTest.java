@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
@@ -128,5 +129,16 @@ class AppendCommandTest {
 
         assertThat(result.out()).isEqualTo("appended 1 record, 1 byte to " + dir.resolve("a.glog")
                 + " at positions 4096..4096, end position 4112\n");
+    }
+
+    @Test
+    void logThatIsADirectory_isAUsageError() throws IOException {
+        Files.createDirectory(dir.resolve("logs"));
+
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--log", "logs");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
+                + System.lineSeparator());
     }
 }

@@ -203,4 +203,15 @@ class IngestCommandTest {
                 .contains("ingested 1 record, 1 byte (1 B) from 1 input in ")
                 .contains(": 1 record, end position 4112");
     }
+
+    @Test
+    void logThatIsADirectory_isAUsageError_asForTheReadCommands() throws IOException {
+        Files.createDirectory(dir.resolve("logs"));
+
+        Cli.Result result = Cli.in(dir).stdin("hi\n").run("ingest", "--log", "logs", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
+                + System.lineSeparator());
+    }
 }
