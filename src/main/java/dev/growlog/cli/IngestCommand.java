@@ -51,6 +51,7 @@ final class IngestCommand implements Callable<Integer> {
         Context context = parent.context();
         List<Input> inputs = inputs(context);
         Path logFile = log == null ? context.defaultLog() : context.resolve(log);
+        refuseTheLogAsInput(inputs, logFile);
         Output out = context.out();
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
@@ -85,6 +86,22 @@ final class IngestCommand implements Callable<Integer> {
     static String growths(GrowLogStats stats) {
         return Units.count(stats.growths(), "growth") + " (" + stats.inPlaceGrowths() + " in place, "
                 + Units.count(stats.moves(), "move") + ")";
+    }
+
+    /**
+     * Refuses an input that is the log itself, under any name (a symbolic or hard link too):
+     * the log would grow while it is read, and its own bytes would be stored as lines.
+     */
+    private static void refuseTheLogAsInput(List<Input> inputs, Path logFile) throws IOException {
+        if (!Files.exists(logFile)) {
+            return;
+        }
+        for (Input input : inputs) {
+            if (input.file != null && Files.isSameFile(input.file, logFile)) {
+                throw new CliException(ExitCodes.USAGE, input.name + " is the log being written (" + logFile
+                        + "): a log cannot ingest itself");
+            }
+        }
     }
 
     /** The inputs, all checked to exist before the log is opened. */

@@ -214,4 +214,23 @@ class IngestCommandTest {
         assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
                 + System.lineSeparator());
     }
+
+    @Test
+    void theLogItselfAsAnInput_isRefused_underAnyName() throws IOException {
+        Path log = dir.resolve("x.glog");
+        Logs.create(log, "one");
+        Files.createSymbolicLink(dir.resolve("link.glog"), log);
+        write("a.log", "a1\n");
+        byte[] before = Files.readAllBytes(log);
+
+        Cli.Result same = Cli.in(dir).run("ingest", "--log", "x.glog", "x.glog");
+        Cli.Result linked = Cli.in(dir).run("ingest", "--log", "./x.glog", "a.log", "link.glog");
+
+        assertThat(same.exitCode()).as(same.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(same.stderr()).isEqualTo("growlog: x.glog is the log being written (" + log + "): a log cannot "
+                + "ingest itself" + System.lineSeparator());
+        assertThat(linked.exitCode()).as(linked.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(linked.stderr()).startsWith("growlog: link.glog is the log being written");
+        assertThat(Files.readAllBytes(log)).isEqualTo(before);
+    }
 }
