@@ -36,6 +36,15 @@ final class Appended {
         }
     }
 
+    /**
+     * What a command prints on stderr when a stop cut a record off: {@code where} it was (such
+     * as {@code "line 3 of <stdin>"}) and how many of its bytes were read and left out.
+     */
+    static String cutOff(String where, long bytes) {
+        return "stopped by a signal inside " + where + ": its " + Units.count(bytes, "byte") + " read so far "
+                + (bytes == 1 ? "was" : "were") + " not appended";
+    }
+
     /** The one-line summary's counts: {@code "2 records, 6 bytes"}. */
     String counts() {
         return Units.count(records, "record") + ", " + Units.count(bytes, "byte");

@@ -31,10 +31,13 @@ import java.util.concurrent.TimeUnit;
             "Each side first runs a warm-up, then a timed pass (throughput), then a pass timing every append "
                     + "(latency), then three scans of all records (the fastest counts). Neither side syncs until "
                     + "the end, where the time of a sync (growlog: close) is shown. Files go to a new directory "
-                    + "under --log-dir (which must exist) and are deleted afterwards."})
+                    + "under --log-dir (which must exist) and are deleted afterwards, also when Ctrl-C or SIGTERM "
+                    + "stops the run."})
 final class BenchCommand implements Callable<Integer> {
     /** Scans of all records per side; the fastest counts (the first ones run partly interpreted). */
     private static final int SCANS = 3;
+    /** Appends between two looks at a stop request: one volatile read per this many appends. */
+    private static final int STOP_CHECK_MASK = 1023;
 
     @ParentCommand
     private GrowlogCommand parent;
@@ -52,6 +55,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "directory).")
     private Path logDir;
 
+    private Context context;
+
     /** What one side measured. */
     private record Measured(long appendNanos, Histogram latency, long scanNanos, long scanned, long syncNanos,
                             GrowLogStats stats) {
@@ -66,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--size must be from 0 to " + (FileChannelBaseline.STAGING - 8)
                     + ": " + size);
         }
-        Context context = parent.context();
+        context = parent.context();
         Path base = logDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : context.resolve(logDir);
         // A missing directory is often a disk that is not mounted: never create it (and leave it behind).
         if (!Files.isDirectory(base)) {
@@ -143,17 +148,23 @@ final class BenchCommand implements Callable<Integer> {
         long run() throws IOException;
     }
 
-    private static long appendNanos(Step append, int n) throws IOException {
+    private long appendNanos(Step append, int n) throws IOException {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
+            if ((i & STOP_CHECK_MASK) == 0) {
+                checkStop();
+            }
             append.run();
         }
         return System.nanoTime() - start;
     }
 
-    private static Histogram latencies(Step append, int n) throws IOException {
+    private Histogram latencies(Step append, int n) throws IOException {
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         for (int i = 0; i < n; i++) {
+            if ((i & STOP_CHECK_MASK) == 0) {
+                checkStop();
+            }
             long start = System.nanoTime();
             append.run();
             latency.recordValue(Math.min(System.nanoTime() - start, latency.getHighestTrackableValue()));
@@ -162,15 +173,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Records scanned and the fastest of {@link #SCANS} scans in nanoseconds. */
-    private static long[] fastestScan(Step scan) throws IOException {
+    private long[] fastestScan(Step scan) throws IOException {
         long records = 0;
         long fastest = Long.MAX_VALUE;
         for (int round = 0; round < SCANS; round++) {
+            checkStop();
             long start = System.nanoTime();
             records = scan.run();
             fastest = Math.min(fastest, System.nanoTime() - start);
         }
         return new long[] {records, fastest};
+    }
+
+    /** Ends the run when a stop was requested; the caller's finally deletes the files. */
+    private void checkStop() {
+        if (context.stopRequested()) {
+            throw new CliException(ExitCodes.INTERRUPTED, "bench stopped");
+        }
     }
 
     /** CPUs and load: a busy machine makes every number here noisy, so say so. */

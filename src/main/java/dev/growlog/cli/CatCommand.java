@@ -49,10 +49,10 @@ final class CatCommand implements Callable<Integer> {
         long limit = count == null ? Long.MAX_VALUE : count;
         try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
              LogReader reader = Readers.at(growLog, from)) {
-            for (long printed = 0; printed < limit && reader.next(); printed++) {
+            for (long printed = 0; printed < limit && !context.stopRequested() && reader.next(); printed++) {
                 printer.print(reader);
             }
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 }

@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +29,9 @@ import java.util.stream.Stream;
                     + "testdata/fixtures/).",
             "Without --log, writes $" + Context.LOG_ENV + ", or else " + Context.DEFAULT_LOG
                     + " under the working directory; the log and its directory are created if absent, "
-                    + "and records are appended to what the log already holds."})
+                    + "and records are appended to what the log already holds.",
+            "Ctrl-C (SIGINT) or SIGTERM stops reading: the whole lines already read are appended (a line cut off "
+                    + "is not, and stderr says so), the log is closed and the summary printed; exit code 130 or 143."})
 final class IngestCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
@@ -52,35 +53,52 @@ final class IngestCommand implements Callable<Integer> {
         List<Input> inputs = inputs(context);
         Path logFile = log == null ? context.defaultLog() : context.resolve(log);
         refuseTheLogAsInput(inputs, logFile);
-        Output out = context.out();
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
             long start = System.nanoTime();
             Appended total = new Appended();
-            List<String> perFile = new ArrayList<>();
+            List<String> perInput = new ArrayList<>();
+            RecordSplitter cut = null;
             for (Input input : inputs) {
+                if (context.stopRequested()) {
+                    break;
+                }
                 Appended appended = new Appended();
                 try (InputStream in = input.open(context)) {
                     RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
                     appended.appendAll(growLog, splitter, progress, total);
+                    cut = splitter.incompleteLine() > 0 ? splitter : null;
                 }
-                perFile.add(String.format(Locale.ROOT, "  %10d %-7s %12d %-5s  %s", appended.records,
+                perInput.add(String.format(Locale.ROOT, "  %10d %-7s %12d %-5s  %s", appended.records,
                         Units.noun(appended.records, "record"), appended.bytes, Units.noun(appended.bytes, "byte"),
                         input.name));
+                if (cut != null) {
+                    break;
+                }
             }
             long nanos = System.nanoTime() - start;
             progress.finish();
-            GrowLogStats stats = growLog.stats();
-            for (String line : perFile) {
-                out.println(line);
+            summary(context.out(), perInput, total, nanos, logFile, growLog);
+            if (cut != null) {
+                context.err().println("growlog: " + Appended.cutOff("line " + cut.incompleteLine() + " of "
+                        + cut.source(), cut.incompleteBytes()));
             }
-            out.println("ingested " + total.counts() + " (" + Units.size(total.bytes) + ") from "
-                    + Units.count(inputs.size(), "input") + " in " + Units.seconds(nanos) + ": "
-                    + Units.rate(total.records, nanos, "records") + ", " + Units.byteRate(total.bytes, nanos));
-            out.println("log " + logFile + ": " + Units.count(stats.records(), "record") + ", end position "
-                    + stats.endPosition() + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    /** Prints what was ingested, whether the run ended or was stopped. */
+    private static void summary(Output out, List<String> perInput, Appended total, long nanos, Path logFile,
+                                GrowLog growLog) throws IOException {
+        GrowLogStats stats = growLog.stats();
+        for (String line : perInput) {
+            out.println(line);
+        }
+        out.println("ingested " + total.counts() + " (" + Units.size(total.bytes) + ") from "
+                + Units.count(perInput.size(), "input") + " in " + Units.seconds(nanos) + ": "
+                + Units.rate(total.records, nanos, "records") + ", " + Units.byteRate(total.bytes, nanos));
+        out.println("log " + logFile + ": " + Units.count(stats.records(), "record") + ", end position "
+                + stats.endPosition() + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
     }
 
     static String growths(GrowLogStats stats) {
@@ -163,22 +181,11 @@ final class IngestCommand implements Callable<Integer> {
         return total;
     }
 
-    /** A file, or stdin when {@code file} is null. */
+    /** A file, or stdin when {@code file} is null; either ends at a stop request. */
     private record Input(Path file, String name) {
         InputStream open(Context context) throws IOException {
-            return file == null ? new NonClosing(context.in()) : Files.newInputStream(file);
-        }
-    }
-
-    /** Keeps stdin open when the input is closed: it belongs to the process. */
-    private static final class NonClosing extends FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // stdin stays open
+            return file == null ? StoppableInput.stdin(context)
+                    : StoppableInput.of(Files.newInputStream(file), context);
         }
     }
 }

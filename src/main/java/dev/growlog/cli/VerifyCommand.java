@@ -42,6 +42,9 @@ final class VerifyCommand implements Callable<Integer> {
             long began = System.nanoTime();
             try {
                 result = growLog.verify(position -> {
+                    if (context.stopRequested()) {
+                        throw new CliException(ExitCodes.INTERRUPTED, "verify stopped at position " + position);
+                    }
                     try {
                         progress.update(position - start, -1);
                     } catch (StdoutClosedException e) {

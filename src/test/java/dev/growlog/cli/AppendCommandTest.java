@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.LogReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,5 +142,41 @@ class AppendCommandTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
                 + System.lineSeparator());
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make; the jar's integration test sends real signals. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void binary_whenStopped_appendsTheWholeRecordsItRead_syncs_andPrintsTheSummary() throws Exception {
+        Path log = dir.resolve("b.glog");
+        byte[] input = framed(utf8("whole"), utf8("cut short"));
+        StalledInput stdin = new StalledInput(Arrays.copyOf(input, input.length - 3));
+        try {
+            Cli.Running append = Cli.in(dir).stdin(stdin).start("append", "--binary", "--durable", "--log", "b.glog");
+            Await.until("one record is in the log", () -> count(log) == 1);
+
+            append.context().requestStop();
+
+            Cli.Result result = append.await();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(130);
+            assertThat(result.out()).isEqualTo("appended 1 record, 5 bytes to " + log + " at positions 4096..4096, "
+                    + "end position 4112\ndurable: synced through position 4112\n");
+            assertThat(result.stderr()).isEqualTo("growlog: stopped by a signal inside record 2 of <stdin>: its 10 "
+                    + "bytes read so far were not appended" + System.lineSeparator());
+            try (GrowLog closed = GrowLog.openReadOnly(log)) {
+                assertThat(closed.recoveryReport().cleanShutdown()).as("closed cleanly").isTrue();
+                assertThat(closed.recoveryReport().checkpoint()).as("synced").isEqualTo(4112);
+            }
+        } finally {
+            stdin.release();
+        }
+    }
+
+    private static long count(Path log) {
+        try (GrowLog growLog = GrowLog.openReadOnly(log)) {
+            return growLog.stats().records();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }

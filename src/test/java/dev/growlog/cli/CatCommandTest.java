@@ -4,6 +4,7 @@ import dev.growlog.GrowLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -176,5 +177,19 @@ class CatCommandTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(err.toString()).isEmpty();
         assertThat(stdout.writes).as("write calls on the closed stdout").isEqualTo(1);
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make. */
+    @Test
+    void whenStopped_printsNoMore() throws IOException {
+        Logs.create(dir.resolve("a.glog"), "one", "two");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Context context = Cli.in(dir).context(out, new StringWriter());
+        context.requestStop();
+
+        int code = GrowlogCommand.commandLine(context).execute("cat", "a.glog");
+
+        assertThat(code).isEqualTo(130);
+        assertThat(out.toByteArray()).isEmpty();
     }
 }

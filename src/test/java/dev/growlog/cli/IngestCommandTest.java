@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.LogReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,15 @@ class IngestCommandTest {
             }
         }
         return records;
+    }
+
+    /** Records in the log as a read-only open finds them; -1 while there is no log yet. */
+    private static long count(Path log) {
+        try (GrowLog growLog = GrowLog.openReadOnly(log)) {
+            return growLog.stats().records();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private Path write(String name, String content) throws IOException {
@@ -232,5 +243,35 @@ class IngestCommandTest {
         assertThat(linked.exitCode()).as(linked.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(linked.stderr()).startsWith("growlog: link.glog is the log being written");
         assertThat(Files.readAllBytes(log)).isEqualTo(before);
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make; the jar's integration test sends real signals. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void whenStopped_appendsTheWholeLinesItRead_dropsTheIncompleteOne_closesTheLog_andPrintsTheSummary()
+            throws Exception {
+        Path log = dir.resolve("out.glog");
+        StalledInput stdin = new StalledInput("one\ntwo\nthr".getBytes(StandardCharsets.UTF_8));
+        try {
+            Cli.Running ingest = Cli.in(dir).stdin(stdin).start("ingest", "--log", "out.glog", "-");
+            Await.until("two records are in the log", () -> count(log) == 2);
+
+            ingest.context().requestStop();
+
+            Cli.Result result = ingest.await();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(130);
+            assertThat(result.out())
+                    .contains("           2 records            6 bytes  <stdin>\n")
+                    .contains("ingested 2 records, 6 bytes (6 B) from 1 input in ")
+                    .contains("log " + log + ": 2 records, end position 4128");
+            assertThat(result.stderr()).isEqualTo("growlog: stopped by a signal inside line 3 of <stdin>: its 3 "
+                    + "bytes read so far were not appended" + System.lineSeparator());
+            assertThat(records(log)).containsExactly("one", "two");
+            try (GrowLog closed = GrowLog.openReadOnly(log)) {
+                assertThat(closed.recoveryReport().cleanShutdown()).as("closed cleanly").isTrue();
+            }
+        } finally {
+            stdin.release();
+        }
     }
 }
