@@ -48,25 +48,45 @@ final class AppendCommand implements Callable<Integer> {
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Appended appended = new Appended();
             InputStream stdin = StoppableInput.stdin(context);
+            RuntimeException failure = null;
             String cutOff = null;
-            if (binary) {
-                cutOff = appendBinary(growLog, appended, stdin);
-            } else {
-                RecordSplitter lines = new RecordSplitter(stdin, null, growLog.maxPayload(), "stdin");
-                appended.appendAll(growLog, lines, Progress.bytes(context, "append", -1), appended);
-                if (lines.incompleteLine() > 0) {
-                    cutOff = Appended.cutOff("line " + lines.incompleteLine() + " of <stdin>", lines.incompleteBytes());
+            try {
+                if (binary) {
+                    cutOff = appendBinary(growLog, appended, stdin);
+                } else {
+                    RecordSplitter lines = new RecordSplitter(stdin, null, growLog.maxPayload(), "<stdin>");
+                    appended.appendAll(growLog, lines, Progress.bytes(context, "append", -1), appended);
+                    if (lines.incompleteLine() > 0) {
+                        cutOff = Appended.cutOff("line " + lines.incompleteLine() + " of <stdin>",
+                                lines.incompleteBytes());
+                    }
                 }
+            } catch (StdoutClosedException e) {
+                throw e;
+            } catch (CliException e) {
+                failure = binary ? e : Appended.inputFailure(e);
+            } catch (IOException e) {
+                failure = Appended.inputFailure(e);
             }
-            long end = growLog.endPosition();
-            out.println("appended " + appended.counts() + " to " + logFile + (appended.records == 0 ? ""
-                    : " at positions " + appended.first + ".." + appended.last) + ", end position " + end);
-            if (durable) {
-                growLog.sync();
-                out.println("durable: synced through position " + end);
+            try {
+                long end = growLog.endPosition();
+                out.println("appended " + appended.counts() + " to " + logFile + (appended.records == 0 ? ""
+                        : " at positions " + appended.first + ".." + appended.last) + ", end position " + end);
+                if (durable && (failure == null || failure instanceof CliException)) {
+                    growLog.sync();
+                    out.println("durable: synced through position " + end);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
             }
             if (cutOff != null) {
                 context.err().println("growlog: " + cutOff);
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
         return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;

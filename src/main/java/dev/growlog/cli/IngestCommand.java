@@ -58,6 +58,7 @@ final class IngestCommand implements Callable<Integer> {
             long start = System.nanoTime();
             Appended total = new Appended();
             List<String> perInput = new ArrayList<>();
+            RuntimeException failure = null;
             RecordSplitter cut = null;
             for (Input input : inputs) {
                 if (context.stopRequested()) {
@@ -68,26 +69,40 @@ final class IngestCommand implements Callable<Integer> {
                     RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
                     appended.appendAll(growLog, splitter, progress, total);
                     cut = splitter.incompleteLine() > 0 ? splitter : null;
+                } catch (StdoutClosedException e) {
+                    throw e;
+                } catch (CliException | IOException e) {
+                    failure = Appended.inputFailure(e);
                 }
                 perInput.add(String.format(Locale.ROOT, "  %10d %-7s %12d %-5s  %s", appended.records,
                         Units.noun(appended.records, "record"), appended.bytes, Units.noun(appended.bytes, "byte"),
                         input.name));
-                if (cut != null) {
+                if (failure != null || cut != null) {
                     break;
                 }
             }
             long nanos = System.nanoTime() - start;
             progress.finish();
-            summary(context.out(), perInput, total, nanos, logFile, growLog);
+            try {
+                summary(context.out(), perInput, total, nanos, logFile, growLog);
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
             if (cut != null) {
                 context.err().println("growlog: " + Appended.cutOff("line " + cut.incompleteLine() + " of "
                         + cut.source(), cut.incompleteBytes()));
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
         return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
-    /** Prints what was ingested, whether the run ended or was stopped. */
+    /** Prints what was ingested, whether the run ended, was stopped, or failed on an input. */
     private static void summary(Output out, List<String> perInput, Appended total, long nanos, Path logFile,
                                 GrowLog growLog) throws IOException {
         GrowLogStats stats = growLog.stats();

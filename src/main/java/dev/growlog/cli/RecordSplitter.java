@@ -231,7 +231,8 @@ final class RecordSplitter {
 
     private byte[] ensureWithin(byte[] target, int used, int more, long startLine) {
         if ((long) used + more > maxRecord) {
-            throw new CliException(ExitCodes.USAGE, source + ": the record starting on line " + startLine
+            String what = start == null ? "line " : "the record starting on line ";
+            throw new CliException(ExitCodes.USAGE, source + ": " + what + startLine
                     + " is longer than the largest record this log accepts (" + maxRecord + " bytes)");
         }
         return ensure(target, used + more);

@@ -179,4 +179,20 @@ class AppendCommandTest {
             return -1;
         }
     }
+
+    @Test
+    void lineOverTheRecordLimit_stopsWithExitCode2_afterPrintingWhatWasAppended() throws IOException {
+        Path log = dir.resolve("small.glog");
+        Logs.create(log); // 64 KiB segments: the largest record is 65528 bytes
+
+        Cli.Result result = Cli.in(dir).stdin("ok\n" + "y".repeat(70_000) + "\n").run("append", "--durable",
+                "--log", "small.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out()).isEqualTo("appended 1 record, 2 bytes to " + log + " at positions 4096..4096, "
+                + "end position 4112\ndurable: synced through position 4112\n");
+        assertThat(result.stderr()).isEqualTo("growlog: <stdin>: line 2 is longer than the largest record this log "
+                + "accepts (65528 bytes); the records before it were appended" + System.lineSeparator());
+        assertThat(records(log)).containsExactly(utf8("ok"));
+    }
 }

@@ -274,4 +274,24 @@ class IngestCommandTest {
             stdin.release();
         }
     }
+
+    @Test
+    void lineOverTheRecordLimit_stopsWithExitCode2_afterPrintingWhatWasWritten_andNamesTheLine() throws IOException {
+        Path log = dir.resolve("small.glog");
+        Logs.create(log); // 64 KiB segments: the largest record is 65528 bytes
+        write("a.log", "first\n");
+        write("b.log", "ok\n" + "y".repeat(70_000) + "\nnever\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "small.glog", "a.log", "b.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out())
+                .contains("           1 record             5 bytes  a.log\n")
+                .contains("           1 record             2 bytes  b.log\n")
+                .contains("ingested 2 records, 7 bytes (7 B) from 2 inputs in ")
+                .contains("log " + log + ": 2 records, end position ");
+        assertThat(result.stderr()).isEqualTo("growlog: b.log: line 2 is longer than the largest record this log "
+                + "accepts (65528 bytes); the records before it were appended" + System.lineSeparator());
+        assertThat(records(log)).containsExactly("first", "ok");
+    }
 }
