@@ -6,9 +6,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -23,7 +23,10 @@ import java.util.concurrent.Callable;
                     + "is reported: the records then survive power loss. (Closing the log at a normal exit "
                     + "syncs it too; --durable makes the sync explicit, checked and reported.)",
             "Without --log, writes $" + Context.LOG_ENV + ", or else " + Context.DEFAULT_LOG
-                    + " under the working directory."})
+                    + " under the working directory.",
+            "Ctrl-C (SIGINT) or SIGTERM stops reading: the whole records already read are appended (one cut off "
+                    + "is not, and stderr says so), synced with --durable, the log is closed and the summary "
+                    + "printed; exit code 130 or 143."})
 final class AppendCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
@@ -44,53 +47,111 @@ final class AppendCommand implements Callable<Integer> {
         Output out = context.out();
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Appended appended = new Appended();
-            if (binary) {
-                appendBinary(growLog, appended, context);
-            } else {
-                RecordSplitter lines = new RecordSplitter(context.in(), null, growLog.maxPayload(), "stdin");
-                appended.appendAll(growLog, lines, Progress.bytes(context, "append", -1), appended);
+            InputStream stdin = StoppableInput.stdin(context);
+            RuntimeException failure = null;
+            String cutOff = null;
+            try {
+                if (binary) {
+                    cutOff = appendBinary(growLog, appended, stdin);
+                } else {
+                    RecordSplitter lines = new RecordSplitter(stdin, null, growLog.maxPayload(), "<stdin>");
+                    appended.appendAll(growLog, lines, Progress.bytes(context, "append", -1), appended);
+                    if (lines.incompleteLine() > 0) {
+                        cutOff = Appended.cutOff("line " + lines.incompleteLine() + " of <stdin>",
+                                lines.incompleteBytes());
+                    }
+                }
+            } catch (StdoutClosedException e) {
+                throw e;
+            } catch (CliException e) {
+                failure = binary ? e : Appended.inputFailure(e);
+            } catch (IOException e) {
+                failure = Appended.inputFailure(e);
             }
-            long end = growLog.endPosition();
-            out.println("appended " + appended.records + " records, " + appended.bytes + " bytes to " + logFile
-                    + (appended.records == 0 ? "" : " at positions " + appended.first + ".." + appended.last)
-                    + ", end position " + end);
-            if (durable) {
-                growLog.sync();
-                out.println("durable: synced through position " + end);
+            try {
+                long end = growLog.endPosition();
+                out.println("appended " + appended.counts() + " to " + logFile + (appended.records == 0 ? ""
+                        : " at positions " + appended.first + ".." + appended.last) + ", end position " + end);
+                if (durable && (failure == null || failure instanceof CliException)) {
+                    growLog.sync();
+                    out.println("durable: synced through position " + end);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+            if (cutOff != null) {
+                context.err().println("growlog: " + cutOff);
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
-    /** Reads {@code length (4 bytes, big-endian) + bytes} records until stdin ends at a record boundary. */
-    private static void appendBinary(GrowLog log, Appended appended, Context context) throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(context.in(), 1 << 16));
+    /** An input that counts the bytes read of the record being read. */
+    private static final class Framed {
+        private final InputStream in;
+        /** Bytes of the current record read so far. */
+        int taken;
+
+        Framed(InputStream in) {
+            this.in = in;
+        }
+
+        /** Reads {@code length} bytes into {@code b}; fewer only at the end of the input. */
+        int readFully(byte[] b, int length) throws IOException {
+            int got = 0;
+            while (got < length) {
+                int n = in.read(b, got, length - got);
+                if (n < 0) {
+                    break;
+                }
+                got += n;
+                taken += n;
+            }
+            return got;
+        }
+    }
+
+    /**
+     * Reads {@code length (4 bytes, big-endian) + bytes} records until stdin ends at a record
+     * boundary or a stop is requested. Returns what to say about a record a stop cut off, or null.
+     */
+    private static String appendBinary(GrowLog log, Appended appended, InputStream stdin) throws IOException {
+        Framed in = new Framed(new BufferedInputStream(stdin, 1 << 16));
+        byte[] prefix = new byte[4];
         byte[] buffer = new byte[4096];
         while (true) {
-            int first = in.read();
-            if (first < 0) {
-                return; // stdin ended between records
-            }
             long record = appended.records + 1;
+            in.taken = 0;
             int length;
             try {
-                length = first << 24 | in.readUnsignedByte() << 16 | in.readUnsignedShort();
-            } catch (EOFException e) {
-                throw new CliException(ExitCodes.USAGE, "stdin ends inside the length prefix of record " + record, e);
-            }
-            if (length < 0 || length > log.maxPayload()) {
-                throw new CliException(ExitCodes.USAGE, "stdin: record " + record + " declares length "
-                        + Integer.toUnsignedString(length) + ", outside 0.." + log.maxPayload()
-                        + " (the largest record of this log)");
-            }
-            if (buffer.length < length) {
-                buffer = new byte[Math.max(length, (int) Math.min(log.maxPayload(), 2L * buffer.length))];
-            }
-            try {
-                in.readFully(buffer, 0, length);
-            } catch (EOFException e) {
-                throw new CliException(ExitCodes.USAGE, "stdin ends inside record " + record + ": its length "
-                        + "prefix says " + length + " bytes; nothing of it was appended", e);
+                int got = in.readFully(prefix, 4);
+                if (got == 0) {
+                    return null; // stdin ended between records
+                }
+                if (got < 4) {
+                    throw new CliException(ExitCodes.USAGE, "stdin ends inside the length prefix of record " + record);
+                }
+                length = ByteBuffer.wrap(prefix).getInt();
+                if (length < 0 || length > log.maxPayload()) {
+                    throw new CliException(ExitCodes.USAGE, "stdin: record " + record + " declares length "
+                            + Integer.toUnsignedString(length) + ", outside 0.." + log.maxPayload()
+                            + " (the largest record of this log)");
+                }
+                if (buffer.length < length) {
+                    buffer = new byte[Math.max(length, (int) Math.min(log.maxPayload(), 2L * buffer.length))];
+                }
+                if (in.readFully(buffer, length) < length) {
+                    throw new CliException(ExitCodes.USAGE, "stdin ends inside record " + record + ": its length "
+                            + "prefix says " + length + " bytes; nothing of it was appended");
+                }
+            } catch (InputStoppedException e) {
+                return in.taken == 0 ? null : Appended.cutOff("record " + record + " of <stdin>", in.taken);
             }
             appended.add(log.append(buffer, 0, length), length);
         }

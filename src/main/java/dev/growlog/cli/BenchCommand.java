@@ -31,10 +31,13 @@ import java.util.concurrent.TimeUnit;
             "Each side first runs a warm-up, then a timed pass (throughput), then a pass timing every append "
                     + "(latency), then three scans of all records (the fastest counts). Neither side syncs until "
                     + "the end, where the time of a sync (growlog: close) is shown. Files go to a new directory "
-                    + "under --log-dir and are deleted afterwards."})
+                    + "under --log-dir (which must exist) and are deleted afterwards, also when Ctrl-C or SIGTERM "
+                    + "stops the run."})
 final class BenchCommand implements Callable<Integer> {
     /** Scans of all records per side; the fastest counts (the first ones run partly interpreted). */
     private static final int SCANS = 3;
+    /** Appends between two looks at a stop request: one volatile read per this many appends. */
+    private static final int STOP_CHECK_MASK = 1023;
 
     @ParentCommand
     private GrowlogCommand parent;
@@ -48,8 +51,11 @@ final class BenchCommand implements Callable<Integer> {
     private int size;
 
     @Option(names = "--log-dir", paramLabel = "DIR",
-            description = "Where to put the benchmark's files (default: the system's temporary directory).")
+            description = "An existing directory for the benchmark's files (default: the system's temporary "
+                    + "directory).")
     private Path logDir;
+
+    private Context context;
 
     /** What one side measured. */
     private record Measured(long appendNanos, Histogram latency, long scanNanos, long scanned, long syncNanos,
@@ -65,9 +71,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--size must be from 0 to " + (FileChannelBaseline.STAGING - 8)
                     + ": " + size);
         }
-        Context context = parent.context();
+        context = parent.context();
         Path base = logDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : context.resolve(logDir);
-        Files.createDirectories(base);
+        // A missing directory is often a disk that is not mounted: never create it (and leave it behind).
+        if (!Files.isDirectory(base)) {
+            if (Files.exists(base)) {
+                throw new CliException(ExitCodes.USAGE, "--log-dir " + base + ": not a directory");
+            }
+            throw new CliException(ExitCodes.NOT_FOUND, "--log-dir " + base + ": no such directory");
+        }
         Path dir = Files.createTempDirectory(base, "growlog-bench-");
         byte[] payload = new byte[size];
         new Random(42).nextBytes(payload);
@@ -136,17 +148,23 @@ final class BenchCommand implements Callable<Integer> {
         long run() throws IOException;
     }
 
-    private static long appendNanos(Step append, int n) throws IOException {
+    private long appendNanos(Step append, int n) throws IOException {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
+            if ((i & STOP_CHECK_MASK) == 0) {
+                checkStop();
+            }
             append.run();
         }
         return System.nanoTime() - start;
     }
 
-    private static Histogram latencies(Step append, int n) throws IOException {
+    private Histogram latencies(Step append, int n) throws IOException {
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         for (int i = 0; i < n; i++) {
+            if ((i & STOP_CHECK_MASK) == 0) {
+                checkStop();
+            }
             long start = System.nanoTime();
             append.run();
             latency.recordValue(Math.min(System.nanoTime() - start, latency.getHighestTrackableValue()));
@@ -155,15 +173,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Records scanned and the fastest of {@link #SCANS} scans in nanoseconds. */
-    private static long[] fastestScan(Step scan) throws IOException {
+    private long[] fastestScan(Step scan) throws IOException {
         long records = 0;
         long fastest = Long.MAX_VALUE;
         for (int round = 0; round < SCANS; round++) {
+            checkStop();
             long start = System.nanoTime();
             records = scan.run();
             fastest = Math.min(fastest, System.nanoTime() - start);
         }
         return new long[] {records, fastest};
+    }
+
+    /** Ends the run when a stop was requested; the caller's finally deletes the files. */
+    private void checkStop() {
+        if (context.stopRequested()) {
+            throw new CliException(ExitCodes.INTERRUPTED, "bench stopped");
+        }
     }
 
     /** CPUs and load: a busy machine makes every number here noisy, so say so. */
@@ -191,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
                 Units.seconds(b.syncNanos())));
         GrowLogStats s = g.stats();
         out.println("growlog: " + IngestCommand.growths(s) + ", file " + Units.size(s.fileSize()) + ", "
-                + s.records() + " records");
+                + Units.count(s.records(), "record"));
         out.println("ratio = growlog / FileChannel: above 1 is better for rates, below 1 for latencies. "
                 + "The baseline keeps up to 64 KiB of appended records in the process; growlog's are in the "
                 + "page cache at once.");
@@ -199,14 +225,20 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void rate(Output out, String name, double growlog, double baseline, String format)
             throws StdoutClosedException {
-        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name,
+        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %8s", name,
                 String.format(Locale.ROOT, format, growlog), String.format(Locale.ROOT, format, baseline),
-                growlog / baseline));
+                ratio(growlog, baseline)));
     }
 
     private static void latency(Output out, String name, long growlog, long baseline) throws StdoutClosedException {
-        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %7.2fx", name, Units.micros(growlog),
-                Units.micros(baseline), (double) growlog / Math.max(1, baseline)));
+        out.println(String.format(Locale.ROOT, "%-22s %16s %16s %8s", name, Units.micros(growlog),
+                Units.micros(baseline), ratio(growlog, Math.max(1, baseline))));
+    }
+
+    /** {@code "1.25x"}, or {@code "-"} when there is no ratio (empty records move 0 MB/s on both sides). */
+    private static String ratio(double growlog, double baseline) {
+        double ratio = growlog / baseline;
+        return Double.isFinite(ratio) && baseline > 0 ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
                     + "(utf-8, or base64 when the payload is not valid UTF-8) and payload; raw = the payload "
                     + "bytes alone, one per line, as ingest read them.",
             "Opens the log read-only: a writer may be appending meanwhile. Every record is checked against its "
-                    + "CRC32C; at a damaged record cat stops with exit code 1, naming its position."})
+                    + "CRC32C; at a damaged record cat stops with exit code 1, naming its position.",
+            "When stdout's reader goes away (cat LOG | head), cat stops at the first failed write, quietly."})
 final class CatCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
@@ -48,10 +49,10 @@ final class CatCommand implements Callable<Integer> {
         long limit = count == null ? Long.MAX_VALUE : count;
         try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
              LogReader reader = Readers.at(growLog, from)) {
-            for (long printed = 0; printed < limit && reader.next(); printed++) {
+            for (long printed = 0; printed < limit && !context.stopRequested() && reader.next(); printed++) {
                 printer.print(reader);
             }
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 }

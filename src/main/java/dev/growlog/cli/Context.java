@@ -1,6 +1,8 @@
 package dev.growlog.cli;
 
 import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -9,13 +11,16 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a command sees of its process: standard streams, working directory, environment, whether
- * stdout is a terminal, and a stop request (Ctrl-C). Tests build their own; {@link #system()}
- * is the real one.
+ * stdout is a terminal, and a stop request (SIGINT or SIGTERM, see {@link StopOnSignal}). Tests
+ * build their own; {@link #system()} is the real one.
  */
 final class Context {
     /** Environment variable naming the default log of {@code ingest} and {@code append}. */
@@ -30,8 +35,10 @@ final class Context {
     private final Path workDir;
     private final Map<String, String> env;
     private final boolean terminal;
-    /** Set once a stop was requested; following commands end at their next poll. */
-    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Open (count 0) once a stop was requested; commands check it at each record or wait on it. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Run once by the first stop request: they wake what waits for input. */
+    private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
 
     Context(InputStream in, OutputStream out, PrintWriter err, Path workDir, Map<String, String> env,
             boolean terminal) {
@@ -44,9 +51,14 @@ final class Context {
         this.terminal = terminal;
     }
 
-    /** The process's own streams, working directory and environment. */
+    /**
+     * The process's own streams, working directory and environment. Stdout is the file
+     * descriptor itself, not {@code System.out}: a {@code PrintStream} swallows write errors, so a
+     * reader that went away (EPIPE) would go unnoticed and every later record would be written
+     * in vain.
+     */
     static Context system() {
-        return new Context(System.in, System.out,
+        return new Context(System.in, new FileOutputStream(FileDescriptor.out),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
                 Path.of(""), System.getenv(), stdoutIsTerminal());
     }
@@ -88,12 +100,36 @@ final class Context {
         return terminal;
     }
 
+    /** Asks the running command to stop: it finishes the record in hand, closes its log and reports. */
     void requestStop() {
-        stopRequested.set(true);
+        if (stopRequested.getCount() == 0) {
+            return;
+        }
+        stopRequested.countDown();
+        for (Runnable action : onStop) {
+            action.run();
+        }
     }
 
     boolean stopRequested() {
-        return stopRequested.get();
+        return stopRequested.getCount() == 0;
+    }
+
+    /** Waits up to {@code millis} for a stop request; true when one came. */
+    boolean awaitStop(long millis) throws InterruptedException {
+        return stopRequested.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@code action} on the thread that requests a stop, or at once if one was requested
+     * already. It must not block (it runs in the shutdown hook) and must be idempotent: a
+     * registration racing the request may run it twice.
+     */
+    void onStop(Runnable action) {
+        onStop.add(action);
+        if (stopRequested()) {
+            action.run();
+        }
     }
 
     /**

@@ -21,7 +21,8 @@ import java.nio.file.NoSuchFileException;
 /**
  * Turns every failure into one line on stderr, {@code growlog: <message>}, and an exit code
  * from {@link ExitCodes}. No stack traces: the library's messages already name the file, the
- * position and what was expected.
+ * position and what was expected. A closed stdout and a stop requested by a signal end a
+ * command quietly.
  */
 final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
     private final Context context;
@@ -34,7 +35,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
         context.out().flushQuietly();
         int code = exitCode(e);
-        if (code != ExitCodes.OK) {
+        if (code != ExitCodes.OK && code != ExitCodes.INTERRUPTED) {
             command.getErr().println("growlog: " + oneLine(message(e)));
             command.getErr().flush();
         }
@@ -44,7 +45,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
-        command.getErr().println("growlog: " + oneLine(e.getMessage()) + " (see '"
+        // some of picocli's messages (mutually exclusive options) start with their own "Error: "
+        String message = oneLine(e.getMessage()).replaceFirst("^Error: ", "");
+        command.getErr().println("growlog: " + message + " (see '"
                 + command.getCommandSpec().qualifiedName() + " --help')");
         command.getErr().flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();

@@ -3,7 +3,8 @@ package dev.growlog.cli;
 /**
  * The exit codes of the {@code growlog} command. Scripts rely on them: keep the numbers stable,
  * and keep the list in {@link GrowlogCommand}'s help footer and in the README in step.
- * A run ended by Ctrl-C exits with 130, set by the JVM.
+ * A run ended by SIGINT or SIGTERM exits with 130 or 143, the JVM's status after that signal,
+ * once the command has stopped cleanly (see {@link StopOnSignal}).
  */
 final class ExitCodes {
     /** Everything worked. */
@@ -24,6 +25,13 @@ final class ExitCodes {
     static final int IO_ERROR = 7;
     /** A bug in growlog: please report it with the message. */
     static final int INTERNAL = 70;
+    /**
+     * Stopped by SIGINT (Ctrl-C) after finishing the record in hand, closing the log and printing
+     * the summary. The JVM sets it for a real signal; a command returns it when a stop was requested.
+     */
+    static final int INTERRUPTED = 130;
+    /** Stopped by SIGTERM, as for {@link #INTERRUPTED}; always set by the JVM. */
+    static final int TERMINATED = 143;
 
     private ExitCodes() {
     }

@@ -15,7 +15,8 @@ import java.util.Properties;
 /**
  * The {@code growlog} command: moves log lines into a growlog file and looks inside one.
  * {@link #commandLine(Context)} wires the subcommands, the error reporting and the exit codes;
- * {@link #main(String[])} runs it on the process's own streams.
+ * {@link #main(String[])} runs it on the process's own streams and lets SIGINT and SIGTERM stop
+ * it cleanly ({@link StopOnSignal}).
  */
 @Command(name = "growlog",
         mixinStandardHelpOptions = true,
@@ -36,7 +37,8 @@ import java.util.Properties;
             " 6:not a growlog file, or an unsupported format version",
             " 7:other I/O error",
             "70:internal error (a bug; please report it)",
-            "130:interrupted (Ctrl-C), after flushing output and closing the log",
+            "130:interrupted (SIGINT, Ctrl-C), after closing the log and printing what was done",
+            "143:terminated (SIGTERM), likewise",
         },
         subcommands = {
             IngestCommand.class,
@@ -64,7 +66,18 @@ public final class GrowlogCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(Context.system()).execute(args));
+        Context context = Context.system();
+        StopOnSignal stop = StopOnSignal.install(context);
+        if (stop == null) {
+            return; // a signal came first: the JVM is exiting with its status
+        }
+        int code;
+        try {
+            code = commandLine(context).execute(args);
+        } finally {
+            stop.finished();
+        }
+        System.exit(code);
     }
 
     /** The command with its subcommands, error reporting and exit codes, on {@code context}. */

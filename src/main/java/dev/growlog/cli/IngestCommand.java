@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +29,9 @@ import java.util.stream.Stream;
                     + "testdata/fixtures/).",
             "Without --log, writes $" + Context.LOG_ENV + ", or else " + Context.DEFAULT_LOG
                     + " under the working directory; the log and its directory are created if absent, "
-                    + "and records are appended to what the log already holds."})
+                    + "and records are appended to what the log already holds.",
+            "Ctrl-C (SIGINT) or SIGTERM stops reading: the whole lines already read are appended (a line cut off "
+                    + "is not, and stderr says so), the log is closed and the summary printed; exit code 130 or 143."})
 final class IngestCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
@@ -51,40 +52,89 @@ final class IngestCommand implements Callable<Integer> {
         Context context = parent.context();
         List<Input> inputs = inputs(context);
         Path logFile = log == null ? context.defaultLog() : context.resolve(log);
-        Output out = context.out();
+        refuseTheLogAsInput(inputs, logFile);
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
             long start = System.nanoTime();
             Appended total = new Appended();
-            List<String> perFile = new ArrayList<>();
+            List<String> perInput = new ArrayList<>();
+            RuntimeException failure = null;
+            RecordSplitter cut = null;
             for (Input input : inputs) {
+                if (context.stopRequested()) {
+                    break;
+                }
                 Appended appended = new Appended();
                 try (InputStream in = input.open(context)) {
                     RecordSplitter splitter = new RecordSplitter(in, multilineStart, growLog.maxPayload(), input.name);
                     appended.appendAll(growLog, splitter, progress, total);
+                    cut = splitter.incompleteLine() > 0 ? splitter : null;
+                } catch (StdoutClosedException e) {
+                    throw e;
+                } catch (CliException | IOException e) {
+                    failure = Appended.inputFailure(e);
                 }
-                perFile.add(String.format(Locale.ROOT, "  %10d records %12d bytes  %s", appended.records, appended.bytes,
+                perInput.add(String.format(Locale.ROOT, "  %10d %-7s %12d %-5s  %s", appended.records,
+                        Units.noun(appended.records, "record"), appended.bytes, Units.noun(appended.bytes, "byte"),
                         input.name));
+                if (failure != null || cut != null) {
+                    break;
+                }
             }
             long nanos = System.nanoTime() - start;
             progress.finish();
-            GrowLogStats stats = growLog.stats();
-            for (String line : perFile) {
-                out.println(line);
+            try {
+                summary(context.out(), perInput, total, nanos, logFile, growLog);
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
             }
-            out.println("ingested " + total.records + " records, " + total.bytes + " bytes ("
-                    + Units.size(total.bytes) + ") from " + inputs.size() + (inputs.size() == 1 ? " input" : " inputs")
-                    + " in " + Units.seconds(nanos) + ": " + Units.rate(total.records, nanos, "records") + ", "
-                    + Units.byteRate(total.bytes, nanos));
-            out.println("log " + logFile + ": " + stats.records() + " records, end position " + stats.endPosition()
-                    + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
+            if (cut != null) {
+                context.err().println("growlog: " + Appended.cutOff("line " + cut.incompleteLine() + " of "
+                        + cut.source(), cut.incompleteBytes()));
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    /** Prints what was ingested, whether the run ended, was stopped, or failed on an input. */
+    private static void summary(Output out, List<String> perInput, Appended total, long nanos, Path logFile,
+                                GrowLog growLog) throws IOException {
+        GrowLogStats stats = growLog.stats();
+        for (String line : perInput) {
+            out.println(line);
+        }
+        out.println("ingested " + total.counts() + " (" + Units.size(total.bytes) + ") from "
+                + Units.count(perInput.size(), "input") + " in " + Units.seconds(nanos) + ": "
+                + Units.rate(total.records, nanos, "records") + ", " + Units.byteRate(total.bytes, nanos));
+        out.println("log " + logFile + ": " + Units.count(stats.records(), "record") + ", end position "
+                + stats.endPosition() + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
     }
 
     static String growths(GrowLogStats stats) {
-        return stats.growths() + (stats.growths() == 1 ? " growth" : " growths") + " (" + stats.inPlaceGrowths()
-                + " in place, " + stats.moves() + (stats.moves() == 1 ? " move)" : " moves)");
+        return Units.count(stats.growths(), "growth") + " (" + stats.inPlaceGrowths() + " in place, "
+                + Units.count(stats.moves(), "move") + ")";
+    }
+
+    /**
+     * Refuses an input that is the log itself, under any name (a symbolic or hard link too):
+     * the log would grow while it is read, and its own bytes would be stored as lines.
+     */
+    private static void refuseTheLogAsInput(List<Input> inputs, Path logFile) throws IOException {
+        if (!Files.exists(logFile)) {
+            return;
+        }
+        for (Input input : inputs) {
+            if (input.file != null && Files.isSameFile(input.file, logFile)) {
+                throw new CliException(ExitCodes.USAGE, input.name + " is the log being written (" + logFile
+                        + "): a log cannot ingest itself");
+            }
+        }
     }
 
     /** The inputs, all checked to exist before the log is opened. */
@@ -146,22 +196,11 @@ final class IngestCommand implements Callable<Integer> {
         return total;
     }
 
-    /** A file, or stdin when {@code file} is null. */
+    /** A file, or stdin when {@code file} is null; either ends at a stop request. */
     private record Input(Path file, String name) {
         InputStream open(Context context) throws IOException {
-            return file == null ? new NonClosing(context.in()) : Files.newInputStream(file);
-        }
-    }
-
-    /** Keeps stdin open when the input is closed: it belongs to the process. */
-    private static final class NonClosing extends FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // stdin stays open
+            return file == null ? StoppableInput.stdin(context)
+                    : StoppableInput.of(Files.newInputStream(file), context);
         }
     }
 }

@@ -12,8 +12,12 @@ final class LogFiles {
     private LogFiles() {
     }
 
-    /** Opens {@code file} for writing, creating it and its directory if absent; recovery runs. */
+    /**
+     * Opens {@code file} for writing, creating it and its directory if absent; recovery runs.
+     * A directory is refused with exit code 2, as the read commands refuse it.
+     */
     static GrowLog openForWriting(Path file) throws IOException {
+        requireNotDirectory(file);
         Path parent = file.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -35,11 +39,15 @@ final class LogFiles {
 
     /** Fails with exit code 3 (or 2 for a directory) unless {@code file} is an existing file. */
     static void requireFile(Path file) throws NoSuchFileException {
-        if (Files.isDirectory(file)) {
-            throw new CliException(ExitCodes.USAGE, file + " is a directory, not a file");
-        }
+        requireNotDirectory(file);
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
+        }
+    }
+
+    private static void requireNotDirectory(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCodes.USAGE, file + " is a directory, not a file");
         }
     }
 }

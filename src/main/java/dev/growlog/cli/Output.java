@@ -8,19 +8,26 @@ import java.nio.charset.StandardCharsets;
 /**
  * Standard output as bytes: record payloads are written exactly as stored, and text is written
  * as UTF-8 into the same buffer, so the two never reorder. Not thread-safe.
+ *
+ * <p>The first failed write (the reader went away: EPIPE) ends it: every later write or flush
+ * throws {@link StdoutClosedException} at once and {@link #flushQuietly()} does nothing, so a
+ * command whose reader is gone makes exactly one failed write.
  */
 final class Output {
     private final OutputStream out;
+    /** The failure of the first write that failed; null while writes succeed. */
+    private IOException failed;
 
     Output(OutputStream out) {
         this.out = new BufferedOutputStream(out, 1 << 16);
     }
 
     void write(byte[] bytes, int offset, int length) throws StdoutClosedException {
+        checkOpen();
         try {
             out.write(bytes, offset, length);
         } catch (IOException e) {
-            throw new StdoutClosedException(e);
+            throw closed(e);
         }
     }
 
@@ -29,10 +36,11 @@ final class Output {
     }
 
     void write(int b) throws StdoutClosedException {
+        checkOpen();
         try {
             out.write(b);
         } catch (IOException e) {
-            throw new StdoutClosedException(e);
+            throw closed(e);
         }
     }
 
@@ -46,19 +54,34 @@ final class Output {
     }
 
     void flush() throws StdoutClosedException {
+        checkOpen();
         try {
             out.flush();
         } catch (IOException e) {
-            throw new StdoutClosedException(e);
+            throw closed(e);
         }
     }
 
     /** Flushes, ignoring a closed stdout: used on the way out, when an error is reported anyway. */
     void flushQuietly() {
+        if (failed != null) {
+            return;
+        }
         try {
             out.flush();
         } catch (IOException e) {
-            // stdout is gone; the exit code and stderr still tell the story
+            failed = e; // stdout is gone; the exit code and stderr still tell the story
         }
+    }
+
+    private void checkOpen() throws StdoutClosedException {
+        if (failed != null) {
+            throw new StdoutClosedException(failed);
+        }
+    }
+
+    private StdoutClosedException closed(IOException e) {
+        failed = e;
+        return new StdoutClosedException(e);
     }
 }

@@ -18,6 +18,11 @@ import java.util.regex.Pattern;
  * current record after an LF; a first line that does not match starts a record anyway. The
  * pattern is matched against the line decoded as UTF-8.
  *
+ * <p>When the input throws {@link InputStoppedException} (a stop was requested), the splitter
+ * ends as at the end of the input, except that a line cut off without its LF is not a record:
+ * {@link #incompleteLine()} and {@link #incompleteBytes()} say what was left out. In multi-line
+ * mode the record being gathered is complete up to that line and is returned.
+ *
  * <p>NOTE: not thread-safe. {@link #buffer()} is reused: it is valid until the next call to
  * {@link #next()}.
  */
@@ -35,6 +40,11 @@ final class RecordSplitter {
     private int chunkPos;
     private int chunkEnd;
     private boolean eof;
+    /** The input was stopped ({@link InputStoppedException}) rather than ended. */
+    private boolean stopped;
+    /** Line number and bytes of a line cut off by a stop, not returned; 0 when none. */
+    private long incompleteLine;
+    private int incompleteBytes;
     private long bytesRead;
     private long lineNumber;
 
@@ -124,12 +134,38 @@ final class RecordSplitter {
         return bytesRead;
     }
 
+    /** Where the input came from, for messages. */
+    String source() {
+        return source;
+    }
+
+    /** True when a stop request ended the input before its end. */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** Line number (from 1) of a line cut off by a stop and left out; 0 when none was. */
+    long incompleteLine() {
+        return incompleteLine;
+    }
+
+    /** Bytes of the line cut off by a stop that were read and left out. */
+    int incompleteBytes() {
+        return incompleteBytes;
+    }
+
     /** Reads the next line into {@link #line} without its LF; false at the end of the input. */
     private boolean readLine() throws IOException {
         lineLength = 0;
         boolean any = false;
         while (true) {
             if (chunkPos == chunkEnd && !fill()) {
+                if (any && stopped) {
+                    incompleteLine = lineNumber + 1;
+                    incompleteBytes = lineLength;
+                    lineLength = 0;
+                    return false;
+                }
                 if (any) {
                     lineNumber++;
                 }
@@ -153,7 +189,13 @@ final class RecordSplitter {
         if (eof) {
             return false;
         }
-        int n = in.read(chunk, 0, chunk.length);
+        int n;
+        try {
+            n = in.read(chunk, 0, chunk.length);
+        } catch (InputStoppedException e) {
+            stopped = true;
+            n = -1;
+        }
         if (n < 0) {
             eof = true;
             return false;
@@ -189,7 +231,8 @@ final class RecordSplitter {
 
     private byte[] ensureWithin(byte[] target, int used, int more, long startLine) {
         if ((long) used + more > maxRecord) {
-            throw new CliException(ExitCodes.USAGE, source + ": the record starting on line " + startLine
+            String what = start == null ? "line " : "the record starting on line ";
+            throw new CliException(ExitCodes.USAGE, source + ": " + what + startLine
                     + " is longer than the largest record this log accepts (" + maxRecord + " bytes)");
         }
         return ensure(target, used + more);

@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
             "Recover a log explicitly and report what was kept and dropped.",
             "Recovers a log now: open it for writing, which scans from the checkpoint, cuts a torn tail left by "
                     + "a crash, and marks the shutdown clean. Prints what was kept and dropped; never silent.",
-            "Damage before the checkpoint is not repaired: verify reports it. --truncate-corrupt and "
-                    + "--skip-corrupt will repair it; this version does not support them (exit code 8).",
+            "Without an option, damage before the checkpoint is left in place (verify reports it). With one, "
+                    + "the whole log is checked and damage anywhere is repaired: --truncate-corrupt cuts the log at "
+                    + "the first damaged record, dropping everything after it; --skip-corrupt marks damaged ranges "
+                    + "skipped and keeps every valid record after them.",
             "Needs the writer's lock: fails with exit code 4 while another process writes the log."})
 final class RecoverCommand implements Callable<Integer> {
     /** What to do about damage before the checkpoint. */
@@ -65,13 +67,13 @@ final class RecoverCommand implements Callable<Integer> {
         if (repair != Repair.NONE) {
             RepairReport report = GrowLog.repair(file, repair == Repair.TRUNCATE_CORRUPT
                     ? RepairMode.TRUNCATE : RepairMode.SKIP);
-            out.println("repaired " + file + ": " + report.summary());
+            out.println("repaired " + file + ": " + ReportText.repair(report));
             for (Damage damage : report.damage()) {
                 out.println((report.mode() == RepairMode.SKIP && damage.position() < report.endAfter()
                         ? "skipped: " : "dropped: ") + damage);
             }
             if (report.recordsDropped() > 0) {
-                out.println("dropped: " + report.recordsDropped() + " valid records after position "
+                out.println("dropped: " + Units.count(report.recordsDropped(), "valid record") + " after position "
                         + report.endAfter());
             }
             return ExitCodes.OK;
@@ -80,7 +82,7 @@ final class RecoverCommand implements Callable<Integer> {
         try (GrowLog growLog = LogFiles.openExistingForWriting(file)) {
             report = growLog.recoveryReport();
         }
-        out.println("recovered " + file + ": " + report.summary());
+        out.println("recovered " + file + ": " + ReportText.recovery(report));
         if (report.tailCut()) {
             out.println("dropped: the torn tail from position " + report.endPosition() + ", because "
                     + report.reason());

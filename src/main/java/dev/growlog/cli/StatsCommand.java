@@ -52,10 +52,10 @@ final class StatsCommand implements Callable<Integer> {
         row(out, "segment size", s.segmentSize() + " (" + Units.size(s.segmentSize()) + ")");
         row(out, "largest record", maxPayload + " bytes");
         row(out, "headroom", s.headroom() + " (" + Units.size(s.headroom()) + " of address space)");
-        row(out, "growths", s.growths() + " (" + s.inPlaceGrowths() + " in place, " + s.moves()
-                + " moves; this open only)");
+        row(out, "growths", s.growths() + " (" + s.inPlaceGrowths() + " in place, " + Units.count(s.moves(), "move")
+                + "; this open only)");
         row(out, "generation", Long.toString(s.generation()));
-        row(out, "recovery", recovery.summary());
+        row(out, "recovery", ReportText.recovery(recovery));
         return ExitCodes.OK;
     }
 

@@ -10,16 +10,17 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code growlog tail}: the last records, and with {@code -f} every record appended after them. */
 @Command(name = "tail",
         description = {
             "Print the last records and, with -f, follow a log as it grows.",
             "Prints the last records of a log (or those from --from POS) and, with -f, keep printing records as "
-                    + "another process appends them, like tail -f. Ctrl-C stops it: output is flushed and the log "
-                    + "closed (exit code 130).",
+                    + "another process appends them, like tail -f. Ctrl-C (or SIGTERM) stops it: output is flushed "
+                    + "and the log closed (exit code 130, or 143).",
+            "When stdout's reader goes away (tail -f LOG | head), tail stops quietly at its next write: "
+                    + "the next record that arrives. While no record arrives it writes nothing, and a pipe "
+                    + "tells a writer only when it writes.",
             "Opens the log read-only and follows its growth; formats as for cat."})
 final class TailCommand implements Callable<Integer> {
     @ParentCommand
@@ -56,31 +57,21 @@ final class TailCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--poll-ms must be from 1 to 60000: " + pollMillis);
         }
         Context context = parent.context();
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread stopOnSignal = new Thread(() -> stop(context, closed), "growlog-tail-stop");
-        if (follow) {
-            Runtime.getRuntime().addShutdownHook(stopOnSignal);
-        }
         try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
              LogReader reader = from != null ? Readers.at(growLog, from) : lastRecords(growLog, last)) {
             RecordPrinter printer = new RecordPrinter(context.out(), format);
-            while (follow ? awaitNext(reader, context) : reader.next()) {
+            while (!context.stopRequested() && (follow ? awaitNext(reader, context) : reader.next())) {
                 printer.print(reader);
             }
-        } finally {
-            context.out().flushQuietly();
-            closed.countDown();
-            if (follow) {
-                removeHook(stopOnSignal);
-            }
         }
-        return ExitCodes.OK;
+        return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
     /**
      * Waits until the reader has a next record: polls, flushing what was printed before each
-     * sleep. False once a stop was requested. The only place that polls, so that the library's
-     * tailer can replace it.
+     * wait, so a reader that went away is noticed at the first record after it left. False once a
+     * stop was requested, which ends the wait at once. The only place that polls, so that the
+     * library's tailer can replace it.
      */
     private boolean awaitNext(LogReader reader, Context context) throws IOException {
         while (!context.stopRequested()) {
@@ -89,7 +80,9 @@ final class TailCommand implements Callable<Integer> {
             }
             context.out().flush();
             try {
-                Thread.sleep(pollMillis);
+                if (context.awaitStop(pollMillis)) {
+                    return false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -109,24 +102,6 @@ final class TailCommand implements Callable<Integer> {
                 // skip
             }
             return log.reader(scan.nextPosition());
-        }
-    }
-
-    /** Shutdown hook (Ctrl-C, SIGTERM): ask the loop to stop, give it a moment to flush and close. */
-    private static void stop(Context context, CountDownLatch closed) {
-        context.requestStop();
-        try {
-            closed.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already exiting; the hook has run or will find the latch open
         }
     }
 }

@@ -7,6 +7,16 @@ final class Units {
     private Units() {
     }
 
+    /** {@code count(1, "record")} is {@code "1 record"}, {@code count(2, "record")} is {@code "2 records"}. */
+    static String count(long n, String singular) {
+        return n + " " + noun(n, singular);
+    }
+
+    /** The noun for {@code n} things: {@code singular}, or its plural in -s. */
+    static String noun(long n, String singular) {
+        return n == 1 ? singular : singular + "s";
+    }
+
     /** {@code 6815744} as {@code "6.5 MiB"}. */
     static String size(long bytes) {
         if (bytes < 1024) {

@@ -42,6 +42,9 @@ final class VerifyCommand implements Callable<Integer> {
             long began = System.nanoTime();
             try {
                 result = growLog.verify(position -> {
+                    if (context.stopRequested()) {
+                        throw new CliException(ExitCodes.INTERRUPTED, "verify stopped at position " + position);
+                    }
                     try {
                         progress.update(position - start, -1);
                     } catch (StdoutClosedException e) {
@@ -54,9 +57,10 @@ final class VerifyCommand implements Callable<Integer> {
             nanos = System.nanoTime() - began;
             progress.finish();
         }
-        context.out().println("verified " + file + ": " + result.records() + " records, " + result.payloadBytes()
-                + " payload bytes, end position " + result.endPosition() + " in " + Units.seconds(nanos) + " ("
-                + Units.byteRate(result.payloadBytes(), nanos) + "): " + (result.clean() ? "OK" : "DAMAGED"));
+        context.out().println("verified " + file + ": " + Units.count(result.records(), "record") + ", "
+                + Units.count(result.payloadBytes(), "payload byte") + ", end position " + result.endPosition()
+                + " in " + Units.seconds(nanos) + " (" + Units.byteRate(result.payloadBytes(), nanos) + "): "
+                + (result.clean() ? "OK" : "DAMAGED"));
         for (Damage damage : result.damage()) {
             context.out().println(damage.toString());
         }
@@ -68,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static CliException damaged(Path file, List<Damage> damage) {
         String positions = damage.stream().map(d -> Long.toString(d.position())).collect(Collectors.joining(", "));
-        return new CliException(ExitCodes.CORRUPT, damage.size() + " damaged range" + (damage.size() == 1 ? "" : "s")
+        return new CliException(ExitCodes.CORRUPT, Units.count(damage.size(), "damaged range")
                 + " in " + file + " at position" + (damage.size() == 1 ? " " : "s ") + positions + "; the first: "
                 + damage.get(0).reason() + " (repair with 'growlog recover --skip-corrupt' or --truncate-corrupt)");
     }

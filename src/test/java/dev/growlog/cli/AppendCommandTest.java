@@ -3,16 +3,19 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.LogReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,5 +123,76 @@ class AppendCommandTest {
             assertThat(result.stderr()).contains("is locked by another writer").hasLineCount(1);
             assertThat(writer.endPosition()).isEqualTo(writer.startPosition());
         }
+    }
+
+    @Test
+    void oneLine_isOneRecord_inTheSummary() {
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--log", "a.glog");
+
+        assertThat(result.out()).isEqualTo("appended 1 record, 1 byte to " + dir.resolve("a.glog")
+                + " at positions 4096..4096, end position 4112\n");
+    }
+
+    @Test
+    void logThatIsADirectory_isAUsageError() throws IOException {
+        Files.createDirectory(dir.resolve("logs"));
+
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("append", "--log", "logs");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
+                + System.lineSeparator());
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make; the jar's integration test sends real signals. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void binary_whenStopped_appendsTheWholeRecordsItRead_syncs_andPrintsTheSummary() throws Exception {
+        Path log = dir.resolve("b.glog");
+        byte[] input = framed(utf8("whole"), utf8("cut short"));
+        StalledInput stdin = new StalledInput(Arrays.copyOf(input, input.length - 3));
+        try {
+            Cli.Running append = Cli.in(dir).stdin(stdin).start("append", "--binary", "--durable", "--log", "b.glog");
+            Await.until("one record is in the log", () -> count(log) == 1);
+
+            append.context().requestStop();
+
+            Cli.Result result = append.await();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(130);
+            assertThat(result.out()).isEqualTo("appended 1 record, 5 bytes to " + log + " at positions 4096..4096, "
+                    + "end position 4112\ndurable: synced through position 4112\n");
+            assertThat(result.stderr()).isEqualTo("growlog: stopped by a signal inside record 2 of <stdin>: its 10 "
+                    + "bytes read so far were not appended" + System.lineSeparator());
+            try (GrowLog closed = GrowLog.openReadOnly(log)) {
+                assertThat(closed.recoveryReport().cleanShutdown()).as("closed cleanly").isTrue();
+                assertThat(closed.recoveryReport().checkpoint()).as("synced").isEqualTo(4112);
+            }
+        } finally {
+            stdin.release();
+        }
+    }
+
+    private static long count(Path log) {
+        try (GrowLog growLog = GrowLog.openReadOnly(log)) {
+            return growLog.stats().records();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void lineOverTheRecordLimit_stopsWithExitCode2_afterPrintingWhatWasAppended() throws IOException {
+        Path log = dir.resolve("small.glog");
+        Logs.create(log); // 64 KiB segments: the largest record is 65528 bytes
+
+        Cli.Result result = Cli.in(dir).stdin("ok\n" + "y".repeat(70_000) + "\n").run("append", "--durable",
+                "--log", "small.glog");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out()).isEqualTo("appended 1 record, 2 bytes to " + log + " at positions 4096..4096, "
+                + "end position 4112\ndurable: synced through position 4112\n");
+        assertThat(result.stderr()).isEqualTo("growlog: <stdin>: line 2 is longer than the largest record this log "
+                + "accepts (65528 bytes); the records before it were appended" + System.lineSeparator());
+        assertThat(records(log)).containsExactly(utf8("ok"));
     }
 }

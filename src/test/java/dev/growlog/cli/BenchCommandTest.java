@@ -16,6 +16,8 @@ class BenchCommandTest {
 
     @Test
     void smallRun_printsBothSidesAndRatios_andLeavesNoFiles() throws IOException {
+        Files.createDirectory(dir.resolve("b"));
+
         Cli.Result result = Cli.in(dir).run("bench", "--records", "5000", "--size", "40", "--log-dir", "b");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -31,5 +33,29 @@ class BenchCommandTest {
     void badSizes_areUsageErrors() {
         assertThat(Cli.in(dir).run("bench", "--records", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.in(dir).run("bench", "--size", "70000").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void emptyRecords_printNoRatioOfZeroToZero() throws IOException {
+        Files.createDirectory(dir.resolve("b"));
+
+        Cli.Result result = Cli.in(dir).run("bench", "--records", "2000", "--size", "0", "--log-dir", "b");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("bench: 2000 records of 0 bytes per pass", "append records/s")
+                .doesNotContain("NaN", "Infinity");
+        assertThat(result.out().lines().filter(line -> line.startsWith("append MB/s"))).singleElement()
+                .asString().endsWith(" -");
+    }
+
+    @Test
+    void missingLogDir_isNotFound_andNotCreated() {
+        Cli.Result result = Cli.in(dir).run("bench", "--records", "1000", "--log-dir", "nowhere/deeper");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(result.stderr()).isEqualTo("growlog: --log-dir " + dir.resolve("nowhere/deeper")
+                + ": no such directory" + System.lineSeparator());
+        assertThat(result.out()).isEmpty();
+        assertThat(dir.resolve("nowhere")).doesNotExist();
     }
 }

@@ -4,10 +4,17 @@ import dev.growlog.GrowLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,5 +144,52 @@ class CatCommandTest {
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(result.out()).isEqualTo(at + "\tlive\n");
         }
+    }
+
+    /** Standard output whose reader has gone: every write fails, as with EPIPE. */
+    private static final class GoneReader extends OutputStream {
+        int writes;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writes++;
+            throw new IOException("Broken pipe");
+        }
+    }
+
+    @Test
+    void stdoutWhoseReaderHasGone_isWrittenOnce_andTheCommandEndsQuietly() throws IOException {
+        String[] records = new String[2000];
+        Arrays.fill(records, "x".repeat(100)); // 200 KiB of output: several buffers
+        Logs.create(dir.resolve("a.glog"), records);
+        GoneReader stdout = new GoneReader();
+        StringWriter err = new StringWriter();
+        Context context = new Context(InputStream.nullInputStream(), stdout, new PrintWriter(err, true), dir,
+                Map.of(), false);
+
+        int code = GrowlogCommand.commandLine(context).execute("cat", "a.glog");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(stdout.writes).as("write calls on the closed stdout").isEqualTo(1);
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make. */
+    @Test
+    void whenStopped_printsNoMore() throws IOException {
+        Logs.create(dir.resolve("a.glog"), "one", "two");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Context context = Cli.in(dir).context(out, new StringWriter());
+        context.requestStop();
+
+        int code = GrowlogCommand.commandLine(context).execute("cat", "a.glog");
+
+        assertThat(code).isEqualTo(130);
+        assertThat(out.toByteArray()).isEmpty();
     }
 }

@@ -2,11 +2,18 @@ package dev.growlog.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.fail;
 
 /** Runs the growlog command in this JVM with captured streams. */
 final class Cli {
@@ -24,6 +31,8 @@ final class Cli {
 
     private final Path workDir;
     private byte[] stdin = new byte[0];
+    /** Standard input as a stream, instead of {@link #stdin}'s bytes; null: use the bytes. */
+    private InputStream stdinStream;
     private Map<String, String> env = Map.of();
     private boolean terminal;
 
@@ -38,6 +47,12 @@ final class Cli {
 
     Cli stdin(byte[] bytes) {
         this.stdin = bytes.clone();
+        return this;
+    }
+
+    /** Standard input from a stream, such as one that blocks like a quiet pipe. */
+    Cli stdin(InputStream in) {
+        this.stdinStream = in;
         return this;
     }
 
@@ -58,7 +73,40 @@ final class Cli {
 
     /** A context on captured streams, for tests that drive the command themselves. */
     Context context(ByteArrayOutputStream out, StringWriter err) {
-        return new Context(new ByteArrayInputStream(stdin), out, new PrintWriter(err, true), workDir, env, terminal);
+        InputStream in = stdinStream != null ? stdinStream : new ByteArrayInputStream(stdin);
+        return new Context(in, out, new PrintWriter(err, true), workDir, env, terminal);
+    }
+
+    /** A run on its own thread, for tests that stop it (as a signal would) or feed it while it runs. */
+    record Running(Context context, CompletableFuture<Integer> exitCode, ByteArrayOutputStream out,
+                   StringWriter err) {
+        /** Waits for the run to end; fails the test when it is still running after the patience. */
+        Result await() throws InterruptedException, ExecutionException {
+            try {
+                int code = exitCode.get(Await.PATIENCE_SECONDS, TimeUnit.SECONDS);
+                return new Result(code, out.toByteArray(), err.toString());
+            } catch (TimeoutException e) {
+                return fail("the command was still running " + Await.PATIENCE_SECONDS + " s later; printed so far:\n"
+                        + out.toString(StandardCharsets.UTF_8) + "--- stderr\n" + err);
+            }
+        }
+    }
+
+    Running start(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        Context context = context(out, err);
+        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                exitCode.complete(GrowlogCommand.commandLine(context).execute(args));
+            } catch (Throwable t) {
+                exitCode.completeExceptionally(t);
+            }
+        }, "growlog-under-test");
+        thread.setDaemon(true);
+        thread.start();
+        return new Running(context, exitCode, out, err);
     }
 
     Result run(String... args) {

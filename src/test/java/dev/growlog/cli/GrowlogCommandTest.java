@@ -35,7 +35,8 @@ class GrowlogCommandTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).startsWith("Usage: growlog " + command)
-                .contains("Exit codes:", "4    log locked by another writer", "130   interrupted");
+                .contains("Exit codes:", "4    log locked by another writer", "130   interrupted",
+                        "143   terminated");
         assertThat(result.stderr()).isEmpty();
     }
 

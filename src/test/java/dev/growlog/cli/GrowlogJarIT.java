@@ -10,16 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.growlog.cli.GrowlogJar.command;
+import static dev.growlog.cli.GrowlogJar.pump;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs the built {@code target/growlog.jar} in child JVMs, as a user would: ingest a real sample,
@@ -28,10 +27,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class GrowlogJarIT {
     private static final Path SAMPLE = Path.of("testdata/kafka-broker-logs/kafka0-server.log.2016-12-19-20");
-    /** SIGINT's bit in /proc/self/status SigIgn. */
-    private static final long SIGINT_BIT = 1L << 1;
-
-    private static Path jar;
 
     @TempDir
     Path dir;
@@ -50,25 +45,7 @@ class GrowlogJarIT {
 
     @BeforeAll
     static void findJar() {
-        jar = Path.of(System.getProperty("growlog.jar", "target/growlog.jar")).toAbsolutePath();
-        assumeTrue(Files.isRegularFile(jar), "skipped: " + jar + " does not exist; build it with mvn package "
-                + "(mvn verify builds it before running this test)");
-    }
-
-    /**
-     * {@code java -jar growlog.jar ARGS}. JDK 24+ also gets the flag that allows jffi's
-     * sun.misc.Unsafe use, which a manifest cannot grant, so that stderr holds only our output.
-     */
-    private static List<String> command(boolean quietUnsafe, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (quietUnsafe && Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(List.of(args));
-        return command;
+        GrowlogJar.jar();
     }
 
     private Run run(String... args) throws IOException, InterruptedException {
@@ -142,14 +119,13 @@ class GrowlogJarIT {
                 assertThat(writer.stats().growths()).as("the writer grew the file while tail followed").isPositive();
                 awaitOutput(out, expected.toString());
             } finally {
-                boolean sigint = (signalsIgnored() & SIGINT_BIT) == 0;
-                signal(tail, sigint ? "INT" : "TERM");
-                if (!tail.waitFor(20, TimeUnit.SECONDS)) {
-                    tail.destroyForcibly();
-                }
+                String signal = GrowlogJar.interruptSignal();
+                GrowlogJar.signal(tail, signal);
+                int status = GrowlogJar.awaitExit(tail, "tail -f after SIG" + signal);
                 outPump.join(5_000);
                 errPump.join(5_000);
-                assertThat(tail.exitValue()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(sigint ? 130 : 143);
+                assertThat(status).as(err.toString(StandardCharsets.UTF_8))
+                        .isEqualTo(GrowlogJar.exitStatusAfter(signal));
             }
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
             assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -196,42 +172,11 @@ class GrowlogJarIT {
         return record + "\n";
     }
 
-    private static Thread pump(InputStream in, ByteArrayOutputStream to) {
-        Thread thread = new Thread(() -> {
-            try {
-                in.transferTo(to);
-            } catch (IOException e) {
-                // the child ended; what it printed is in the buffer
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
     private static void awaitOutput(ByteArrayOutputStream out, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!out.toString(StandardCharsets.UTF_8).equals(expected) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
-    }
-
-    private static void signal(Process process, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    }
-
-    /**
-     * Signals this process ignores, which its children inherit: a JVM started with SIGINT
-     * ignored (as background jobs of some shells are) cannot be stopped by it.
-     */
-    private static long signalsIgnored() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("SigIgn:")) {
-                return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
-            }
-        }
-        return 0;
     }
 }

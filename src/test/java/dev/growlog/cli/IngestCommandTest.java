@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.LogReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,15 @@ class IngestCommandTest {
             }
         }
         return records;
+    }
+
+    /** Records in the log as a read-only open finds them; -1 while there is no log yet. */
+    private static long count(Path log) {
+        try (GrowLog growLog = GrowLog.openReadOnly(log)) {
+            return growLog.stats().records();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private Path write(String name, String content) throws IOException {
@@ -191,5 +202,96 @@ class IngestCommandTest {
         Cli.Result result = Cli.in(dir).run("ingest", "--log", "out.glog", "a.log");
 
         assertThat(result.out()).doesNotContain("\r");
+    }
+
+    @Test
+    void oneLine_isOneRecord_inTheSummary() {
+        Cli.Result result = Cli.in(dir).stdin("x\n").run("ingest", "--log", "out.glog", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out())
+                .contains("           1 record             1 byte   <stdin>\n")
+                .contains("ingested 1 record, 1 byte (1 B) from 1 input in ")
+                .contains(": 1 record, end position 4112");
+    }
+
+    @Test
+    void logThatIsADirectory_isAUsageError_asForTheReadCommands() throws IOException {
+        Files.createDirectory(dir.resolve("logs"));
+
+        Cli.Result result = Cli.in(dir).stdin("hi\n").run("ingest", "--log", "logs", "-");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).isEqualTo("growlog: " + dir.resolve("logs") + " is a directory, not a file"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void theLogItselfAsAnInput_isRefused_underAnyName() throws IOException {
+        Path log = dir.resolve("x.glog");
+        Logs.create(log, "one");
+        Files.createSymbolicLink(dir.resolve("link.glog"), log);
+        write("a.log", "a1\n");
+        byte[] before = Files.readAllBytes(log);
+
+        Cli.Result same = Cli.in(dir).run("ingest", "--log", "x.glog", "x.glog");
+        Cli.Result linked = Cli.in(dir).run("ingest", "--log", "./x.glog", "a.log", "link.glog");
+
+        assertThat(same.exitCode()).as(same.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(same.stderr()).isEqualTo("growlog: x.glog is the log being written (" + log + "): a log cannot "
+                + "ingest itself" + System.lineSeparator());
+        assertThat(linked.exitCode()).as(linked.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(linked.stderr()).startsWith("growlog: link.glog is the log being written");
+        assertThat(Files.readAllBytes(log)).isEqualTo(before);
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make; the jar's integration test sends real signals. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void whenStopped_appendsTheWholeLinesItRead_dropsTheIncompleteOne_closesTheLog_andPrintsTheSummary()
+            throws Exception {
+        Path log = dir.resolve("out.glog");
+        StalledInput stdin = new StalledInput("one\ntwo\nthr".getBytes(StandardCharsets.UTF_8));
+        try {
+            Cli.Running ingest = Cli.in(dir).stdin(stdin).start("ingest", "--log", "out.glog", "-");
+            Await.until("two records are in the log", () -> count(log) == 2);
+
+            ingest.context().requestStop();
+
+            Cli.Result result = ingest.await();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(130);
+            assertThat(result.out())
+                    .contains("           2 records            6 bytes  <stdin>\n")
+                    .contains("ingested 2 records, 6 bytes (6 B) from 1 input in ")
+                    .contains("log " + log + ": 2 records, end position 4128");
+            assertThat(result.stderr()).isEqualTo("growlog: stopped by a signal inside line 3 of <stdin>: its 3 "
+                    + "bytes read so far were not appended" + System.lineSeparator());
+            assertThat(records(log)).containsExactly("one", "two");
+            try (GrowLog closed = GrowLog.openReadOnly(log)) {
+                assertThat(closed.recoveryReport().cleanShutdown()).as("closed cleanly").isTrue();
+            }
+        } finally {
+            stdin.release();
+        }
+    }
+
+    @Test
+    void lineOverTheRecordLimit_stopsWithExitCode2_afterPrintingWhatWasWritten_andNamesTheLine() throws IOException {
+        Path log = dir.resolve("small.glog");
+        Logs.create(log); // 64 KiB segments: the largest record is 65528 bytes
+        write("a.log", "first\n");
+        write("b.log", "ok\n" + "y".repeat(70_000) + "\nnever\n");
+
+        Cli.Result result = Cli.in(dir).run("ingest", "--log", "small.glog", "a.log", "b.log");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out())
+                .contains("           1 record             5 bytes  a.log\n")
+                .contains("           1 record             2 bytes  b.log\n")
+                .contains("ingested 2 records, 7 bytes (7 B) from 2 inputs in ")
+                .contains("log " + log + ": 2 records, end position ");
+        assertThat(result.stderr()).isEqualTo("growlog: b.log: line 2 is longer than the largest record this log "
+                + "accepts (65528 bytes); the records before it were appended" + System.lineSeparator());
+        assertThat(records(log)).containsExactly("first", "ok");
     }
 }

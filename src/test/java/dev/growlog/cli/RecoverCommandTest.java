@@ -59,7 +59,8 @@ class RecoverCommandTest {
         Cli.Result skip = Cli.in(dir).run("recover", "--skip-corrupt", "a.glog");
 
         assertThat(skip.exitCode()).as(skip.toString()).isZero();
-        assertThat(skip.out()).contains("skipped 1 damaged ranges, kept 3 records")
+        assertThat(skip.out()).contains("repaired " + dir.resolve("a.glog") + ": skipped 1 damaged range, kept 3 "
+                        + "records, end ")
                 .contains("skipped: damage at " + at.get(1));
         Cli.Result cat = Cli.in(dir).run("cat", "a.glog");
         assertThat(cat.out()).isEqualTo(at.get(0) + "\tone\n" + at.get(2) + "\tthree\n" + at.get(3) + "\tfour\n");
@@ -74,7 +75,8 @@ class RecoverCommandTest {
         Cli.Result truncate = Cli.in(dir).run("recover", "--truncate-corrupt", "a.glog");
 
         assertThat(truncate.exitCode()).as(truncate.toString()).isZero();
-        assertThat(truncate.out()).contains("cut the log at " + at.get(1))
+        assertThat(truncate.out()).contains("cut the log at " + at.get(1) + " (first damage): kept 1 record, "
+                        + "dropped 2 valid records after it; 1 damaged range")
                 .contains("dropped: 2 valid records after position " + at.get(1));
         assertThat(Cli.in(dir).run("cat", "a.glog").out()).isEqualTo(at.get(0) + "\tone\n");
         assertThat(Cli.in(dir).run("verify", "a.glog").exitCode()).isZero();
@@ -85,7 +87,8 @@ class RecoverCommandTest {
         Cli.Result result = Cli.in(dir).run("recover", "--truncate-corrupt", "--skip-corrupt", "a.glog");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.stderr()).contains("mutually exclusive").hasLineCount(1);
+        assertThat(result.stderr()).isEqualTo("growlog: --truncate-corrupt, --skip-corrupt are mutually exclusive "
+                + "(specify only one) (see 'growlog recover --help')" + System.lineSeparator());
     }
 
     @Test
@@ -104,5 +107,30 @@ class RecoverCommandTest {
             assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCKED);
             assertThat(writer.isReadOnly()).isFalse();
         }
+    }
+
+    @Test
+    void crashedWriterWithOneRecord_saysOneRecord() throws IOException {
+        Path crashed = dir.resolve("crashed.glog");
+        try (GrowLog writer = GrowLog.open(dir.resolve("live.glog"), Logs.SMALL)) {
+            writer.append("one".getBytes(StandardCharsets.UTF_8));
+            Files.copy(dir.resolve("live.glog"), crashed);
+        }
+
+        Cli.Result result = Cli.in(dir).run("recover", "crashed.glog");
+
+        assertThat(result.out()).startsWith("recovered " + crashed + ": unclean shutdown; scanned from 4096 "
+                + "(checkpoint), kept 1 record after it, end 4112; nothing dropped\n");
+    }
+
+    @Test
+    void help_saysTheRepairOptionsWork_andUsesOnlyDocumentedExitCodes() {
+        Cli.Result result = Cli.in(dir).run("recover", "--help");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String description = result.out().substring(0, result.out().indexOf("Exit codes:")).replaceAll("\\s+", " ");
+        assertThat(description).doesNotContain("not support", "exit code 8")
+                .contains("--truncate-corrupt cuts the log at the first damaged record")
+                .contains("--skip-corrupt marks damaged ranges skipped");
     }
 }

@@ -81,7 +81,7 @@ class TailCommandTest {
             awaitOutput(out, expected.toString());
 
             context.requestStop();
-            assertThat(tail.get(10, TimeUnit.SECONDS)).as(err.toString()).isZero();
+            assertThat(tail.get(10, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.INTERRUPTED);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
         }
     }

@@ -3,7 +3,9 @@ package dev.growlog.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,5 +102,21 @@ class VerifyCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.stderr()).contains("is a directory");
+    }
+
+    /** A stop request is what SIGINT and SIGTERM make. */
+    @Test
+    void whenStopped_endsQuietly_withoutAVerdict() throws IOException {
+        Logs.create(dir.resolve("a.glog"), "one", "two");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        Context context = Cli.in(dir).context(out, err);
+        context.requestStop();
+
+        int code = GrowlogCommand.commandLine(context).execute("verify", "a.glog");
+
+        assertThat(code).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(out.toByteArray()).isEmpty();
+        assertThat(err.toString()).isEmpty();
     }
 }
