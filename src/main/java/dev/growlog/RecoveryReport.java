@@ -54,14 +54,14 @@ public record RecoveryReport(boolean cleanShutdown, long checkpoint, long scanne
         s.append(cleanShutdown ? "clean shutdown" : "unclean shutdown")
                 .append("; scanned from ").append(scannedFrom)
                 .append(scannedFrom == checkpoint ? " (checkpoint)" : " (checkpoint " + checkpoint + " unusable)")
-                .append(", kept ").append(recordsScanned).append(" records after it, end ").append(endPosition);
+                .append(", kept ").append(Plurals.count(recordsScanned, "record")).append(" after it, end ").append(endPosition);
         if (tailCut) {
             s.append("; cut the tail at ").append(endPosition).append(": ").append(reason);
         } else {
             s.append("; nothing dropped");
         }
         if (!damage.isEmpty()) {
-            s.append("; ").append(damage.size()).append(" damaged range").append(damage.size() == 1 ? "" : "s")
+            s.append("; ").append(Plurals.count(damage.size(), "damaged range"))
                     .append(" left in place, the first at ").append(damage.get(0).position())
                     .append(" (see verify and repair)");
         }

@@ -35,12 +35,14 @@ public record RepairReport(RepairMode mode, List<Damage> damage, long recordsKep
      * @return the summary, without a line break
      */
     public String summary() {
+        String kept = "kept " + Plurals.count(recordsKept, "record");
         if (damage.isEmpty()) {
-            return "no damage found; kept " + recordsKept + " records, end " + endAfter;
+            return "no damage found; " + kept + ", end " + endAfter;
         }
+        String ranges = Plurals.count(damage.size(), "damaged range");
         return mode == RepairMode.TRUNCATE
-                ? "cut the log at " + endAfter + " (first damage): kept " + recordsKept + " records, dropped "
-                + recordsDropped + " valid records after it; " + damage.size() + " damaged ranges"
-                : "skipped " + damage.size() + " damaged ranges, kept " + recordsKept + " records, end " + endAfter;
+                ? "cut the log at " + endAfter + " (first damage): " + kept + ", dropped "
+                + Plurals.count(recordsDropped, "valid record") + " after it; " + ranges
+                : "skipped " + ranges + ", " + kept + ", end " + endAfter;
     }
 }

@@ -67,7 +67,7 @@ final class RecoverCommand implements Callable<Integer> {
         if (repair != Repair.NONE) {
             RepairReport report = GrowLog.repair(file, repair == Repair.TRUNCATE_CORRUPT
                     ? RepairMode.TRUNCATE : RepairMode.SKIP);
-            out.println("repaired " + file + ": " + ReportText.repair(report));
+            out.println("repaired " + file + ": " + report.summary());
             for (Damage damage : report.damage()) {
                 out.println((report.mode() == RepairMode.SKIP && damage.position() < report.endAfter()
                         ? "skipped: " : "dropped: ") + damage);
@@ -82,7 +82,7 @@ final class RecoverCommand implements Callable<Integer> {
         try (GrowLog growLog = LogFiles.openExistingForWriting(file)) {
             report = growLog.recoveryReport();
         }
-        out.println("recovered " + file + ": " + ReportText.recovery(report));
+        out.println("recovered " + file + ": " + report.summary());
         if (report.tailCut()) {
             out.println("dropped: the torn tail from position " + report.endPosition() + ", because "
                     + report.reason());

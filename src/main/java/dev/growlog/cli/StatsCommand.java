@@ -55,7 +55,7 @@ final class StatsCommand implements Callable<Integer> {
         row(out, "growths", s.growths() + " (" + s.inPlaceGrowths() + " in place, " + Units.count(s.moves(), "move")
                 + "; this open only)");
         row(out, "generation", Long.toString(s.generation()));
-        row(out, "recovery", ReportText.recovery(recovery));
+        row(out, "recovery", recovery.summary());
         return ExitCodes.OK;
     }
 
