@@ -99,8 +99,9 @@ public final class SyncAmplificationMain {
                 d -> new GrowLogWriter(d, GrowLogConfig.builder().smallFolios(true).build()));
         writers.put("growlog, defaults with durability INTERVAL",
                 d -> new GrowLogWriter(d, GrowLogConfig.builder().durability(Durability.INTERVAL).build()));
-        writers.put("bare mapping", d -> new BareMapping(d, false));
-        writers.put("bare mapping, MADV_RANDOM", d -> new BareMapping(d, true));
+        writers.put("bare mapping", d -> new BareMapping(d, false, false));
+        writers.put("bare mapping, MADV_RANDOM", d -> new BareMapping(d, true, false));
+        writers.put("bare mapping, MADV_RANDOM, blocks written beforehand", d -> new BareMapping(d, true, true));
 
         System.out.printf(Locale.ROOT, "%s: device %s, %d rounds, %d B payloads (%d B records)%n",
                 label, device, rounds, PAYLOAD, RECORD);
@@ -290,10 +291,27 @@ public final class SyncAmplificationMain {
         /** A view of the whole mapping (benchmark files stay below 2 GiB). */
         private ByteBuffer view;
 
-        BareMapping(Path dir, boolean random) throws IOException {
+        /**
+         * With {@code prewritten}, the file starts 256 MiB long with every block written (zeros,
+         * 4 KiB per write so that the page cache holds them as 4 KiB pages) and synced, so that no
+         * sync of the run changes file-system metadata: a diagnostic of what the data pages alone
+         * cost.
+         */
+        BareMapping(Path dir, boolean random, boolean prewritten) throws IOException {
             this.random = random;
             file = dir.resolve("bare.log");
-            fd = sys.open(file, true, true);
+            if (prewritten) {
+                mapped = 256L << 20;
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+                    ByteBuffer zeros = ByteBuffer.allocateDirect(4096);
+                    for (long at = 0; at < mapped; at += zeros.capacity()) {
+                        channel.write(zeros.clear(), at);
+                    }
+                    channel.force(true);
+                }
+            }
+            fd = sys.open(file, true, !prewritten);
             sys.allocate(file, fd, 0, mapped);
             sys.truncate(file, fd, mapped);
             base = RawMappingSink.reserveAligned(sys, RESERVED);
