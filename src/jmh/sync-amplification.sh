@@ -5,6 +5,7 @@
 #
 #   src/jmh/sync-amplification.sh                 # both file systems, 3 rounds
 #   ROUNDS=5 src/jmh/sync-amplification.sh xfs    # one of them
+#   EVERY=16 src/jmh/sync-amplification.sh ext4-fast-commit   # ext4 made with -O fast_commit
 #
 # The 2 GiB images go to a fresh directory under $GROWLOG_BENCH_PARENT (default /var/tmp) and
 # are detached and deleted at the end, also on failure.
@@ -27,6 +28,7 @@ for fs in "${@:-ext4 xfs}"; do
     loop=$(losetup -f --show "$work/$one.img")
     case "$one" in
       ext4) mkfs.ext4 -q "$loop" ;;
+      ext4-fast-commit) mkfs.ext4 -q -O fast_commit "$loop" ;;
       xfs) mkfs.xfs -q -f "$loop" ;;
       *) echo "unknown file system $one" >&2; exit 2 ;;
     esac
@@ -35,7 +37,7 @@ for fs in "${@:-ext4 xfs}"; do
     mount "$loop" "$mnt"
     java --enable-native-access=ALL-UNNAMED -cp target/benchmarks.jar dev.growlog.bench.SyncAmplificationMain \
       --dir "$mnt" --device "$(basename "$loop")" --label "$one" --rounds "${ROUNDS:-3}" \
-      ${EVERY:+--every "$EVERY"}
+      ${EVERY:+--every "$EVERY"} ${WRITERS:+--writers "$WRITERS"}
     cleanup
     rm -f "$work/$one.img"
   done

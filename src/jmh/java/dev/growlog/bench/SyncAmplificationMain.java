@@ -43,7 +43,10 @@ import java.util.zip.CRC32C;
  * <p>Run from the benchmarks jar; {@code src/jmh/sync-amplification.sh} makes ext4 and XFS loop
  * devices and runs it on both:
  * {@code java -cp target/benchmarks.jar dev.growlog.bench.SyncAmplificationMain --dir DIR --device loop0}.
- * Options: {@code --every 1,16,256,0}, {@code --rounds 3}, {@code --label ext4}.
+ * Options: {@code --every 1,16,256,0}, {@code --rounds 3}, {@code --label ext4}, {@code --writers
+ * TEXT} (only writers whose name contains it, besides FileChannel and growlog's defaults, which
+ * the ratios refer to). Throughput is the median over rounds; the ratios are medians of ratios
+ * taken within each round.
  */
 public final class SyncAmplificationMain {
     private static final int PAYLOAD = 256;
@@ -79,18 +82,21 @@ public final class SyncAmplificationMain {
         String label = "";
         int rounds = 3;
         int[] every = {1, 16, 256, 0};
+        String only = "";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> dir = Paths.get(args[i + 1]);
                 case "--device" -> device = args[i + 1];
                 case "--label" -> label = args[i + 1];
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--writers" -> only = args[i + 1];
                 case "--every" -> every = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (dir == null || device == null) {
-            throw new IllegalArgumentException("usage: --dir DIR --device BLOCKDEVICE [--label L] [--rounds R] [--every 1,16,256,0]");
+            throw new IllegalArgumentException("usage: --dir DIR --device BLOCKDEVICE [--label L] [--rounds R]"
+                    + " [--every 1,16,256,0] [--writers TEXT]");
         }
         Map<String, Factory> writers = new LinkedHashMap<>();
         writers.put("FileChannel write + force", FileChannelWriter::new);
@@ -102,12 +108,18 @@ public final class SyncAmplificationMain {
         writers.put("bare mapping", d -> new BareMapping(d, false, false));
         writers.put("bare mapping, MADV_RANDOM", d -> new BareMapping(d, true, false));
         writers.put("bare mapping, MADV_RANDOM, blocks written beforehand", d -> new BareMapping(d, true, true));
+        for (String name : List.copyOf(writers.keySet())) {
+            if (!name.startsWith("FileChannel") && !name.startsWith("growlog, defaults (") && !name.contains(only)) {
+                writers.remove(name); // FileChannel and growlog's defaults stay: the ratios refer to them
+            }
+        }
 
         System.out.printf(Locale.ROOT, "%s: device %s, %d rounds, %d B payloads (%d B records)%n",
                 label, device, rounds, PAYLOAD, RECORD);
         System.out.println();
-        System.out.println("| sync every | writer | KiB written per sync | written / appended | records/s | records/s / FileChannel's |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| sync every | writer | KiB written per sync | written / appended | records/s"
+                + " | records/s / FileChannel's | records/s / growlog defaults' |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (int n : every) {
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
@@ -117,18 +129,21 @@ public final class SyncAmplificationMain {
                 }
             }
             List<Result> base = results.get("FileChannel write + force");
+            List<Result> growlog = results.get("growlog, defaults (durability NONE)");
             for (Map.Entry<String, List<Result>> e : results.entrySet()) {
                 List<Result> rs = e.getValue();
                 double[] relative = new double[rs.size()];
+                double[] toGrowlog = new double[rs.size()];
                 for (int i = 0; i < rs.size(); i++) {
                     relative[i] = rs.get(i).recordsPerSecond() / base.get(i).recordsPerSecond();
+                    toGrowlog[i] = rs.get(i).recordsPerSecond() / growlog.get(i).recordsPerSecond();
                 }
                 String every1 = n == 0 ? "never" : Integer.toString(n);
                 String kib = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::kibPerSync).toArray()));
                 String ratio = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::ratio).toArray())) + " ×";
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib, ratio,
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib, ratio,
                         String.format(Locale.ROOT, "%,.0f", median(rs.stream().mapToDouble(Result::recordsPerSecond).toArray())),
-                        fmt(median(relative)));
+                        fmt(median(relative)), fmt(median(toGrowlog)));
             }
         }
     }
@@ -137,7 +152,7 @@ public final class SyncAmplificationMain {
     private static Result run(Factory factory, Path parent, String device, int n) throws Exception {
         Path dir = Files.createTempDirectory(parent, "sync-amp");
         int syncs = n == 0 ? 0 : n == 1 ? 2_000 : n == 16 ? 2_000 : 1_000;
-        long records = n == 0 ? 2_000_000 : (long) syncs * n;
+        long records = n == 0 ? 4_000_000 : (long) syncs * n;
         byte[] payload = new byte[PAYLOAD];
         Arrays.fill(payload, (byte) 'x');
         try (Writer w = factory.open(dir)) {
