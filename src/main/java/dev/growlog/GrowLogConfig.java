@@ -29,7 +29,7 @@ import java.util.Objects;
  *       {@link Durability#INTERVAL}, off for {@link Durability#NONE}</td><td>the writer's
  *       mapping is advised {@code MADV_RANDOM}, so the page cache holds the log's new pages as
  *       4 KiB pages instead of large folios and a sync writes back only the pages it changed
- *       (with large folios, a sync every 256 records of 256 B wrote 16 times what it made
+ *       (with large folios, a sync every 256 records of 256 B wrote 10-16 times what it made
  *       durable). Costs readahead for in-process readers of records that are not in the page
  *       cache. See docs/PERFORMANCE.md, <i>Bytes written per sync</i>.</td></tr>
  *   <tr><td>minFreeSpace</td><td>0</td><td>growth that would leave less free space on the file

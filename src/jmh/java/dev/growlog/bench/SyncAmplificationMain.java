@@ -7,6 +7,7 @@ import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.nativeio.Syscalls;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -73,7 +74,8 @@ public final class SyncAmplificationMain {
         Writer open(Path dir) throws IOException;
     }
 
-    private record Result(double kibPerSync, double ratio, double recordsPerSecond) {
+    /** Device KiB per sync, device bytes over appended bytes, records/s, and process CPU time per record in ns. */
+    private record Result(double kibPerSync, double ratio, double recordsPerSecond, double cpuNanosPerRecord) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -118,8 +120,8 @@ public final class SyncAmplificationMain {
                 label, device, rounds, PAYLOAD, RECORD);
         System.out.println();
         System.out.println("| sync every | writer | KiB written per sync | written / appended | records/s"
-                + " | records/s / FileChannel's | records/s / growlog defaults' |");
-        System.out.println("|---|---|---|---|---|---|---|");
+                + " | records/s / FileChannel's | records/s / growlog defaults' | CPU ns per record |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (int n : every) {
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
@@ -141,9 +143,11 @@ public final class SyncAmplificationMain {
                 String every1 = n == 0 ? "never" : Integer.toString(n);
                 String kib = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::kibPerSync).toArray()));
                 String ratio = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::ratio).toArray())) + " ×";
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib, ratio,
-                        String.format(Locale.ROOT, "%,.0f", median(rs.stream().mapToDouble(Result::recordsPerSecond).toArray())),
-                        fmt(median(relative)), fmt(median(toGrowlog)));
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib,
+                        ratio, String.format(Locale.ROOT, "%,.0f",
+                                median(rs.stream().mapToDouble(Result::recordsPerSecond).toArray())),
+                        fmt(median(relative)), fmt(median(toGrowlog)),
+                        fmt(median(rs.stream().mapToDouble(Result::cpuNanosPerRecord).toArray())));
             }
         }
     }
@@ -159,6 +163,7 @@ public final class SyncAmplificationMain {
             flush(parent);
             long sectorsBefore = sectorsWritten(device);
             long appendedBefore = w.appended();
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             for (long i = 1; i <= records; i++) {
                 w.append(payload);
@@ -167,13 +172,20 @@ public final class SyncAmplificationMain {
                 }
             }
             long nanos = System.nanoTime() - start;
+            long cpu = processCpuNanos() - cpuStart;
             long written = (sectorsWritten(device) - sectorsBefore) * 512;
             long appended = w.appended() - appendedBefore;
             double perSync = syncs == 0 ? 0 : written / 1024.0 / syncs;
-            return new Result(perSync, (double) written / appended, records * 1e9 / nanos);
+            return new Result(perSync, (double) written / appended, records * 1e9 / nanos, (double) cpu / records);
         } finally {
             BenchFiles.deleteRecursively(dir);
         }
+    }
+
+    /** CPU time of the whole process (every thread, user and kernel), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void flush(Path dir) throws IOException, InterruptedException {

@@ -49,6 +49,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * collector finds its views unreachable. So a slice kept past its callback never reads an
  * unmapped address, even after a move or close.
  *
+ * <h2>Advice</h2>
+ * With {@link #adviseSmallFolios()}, the whole mapping carries {@code MADV_RANDOM}, given again
+ * after every growth and move, never to a part (that would split the mapping and make a later
+ * {@code mremap} of the whole fail with {@code EFAULT}).
+ *
  * <p>NOTE: callers serialise {@link #growTo(long)} and {@link #close()} among themselves (the
  * writer's lock, or a reader process's follow lock).
  */
@@ -239,7 +244,7 @@ public final class GrowableMapping {
      * From now on, advises the whole mapping {@code MADV_RANDOM}, again after every growth and
      * move, so that the pages faults bring into the page cache are base pages, not large folios.
      * The kernel writes a dirty folio back whole: with large folios a sync of a few new records
-     * wrote 16 times their size. The advice costs readahead, so call it after recovery has read
+     * wrote 10-16 times their size. The advice costs readahead, so call it after recovery has read
      * what it needs. Caller as for {@link #growTo(long)}.
      *
      * <p>Advice is a flag of the whole mapping, given for the whole mapping: advising a part
