@@ -75,7 +75,8 @@ public final class SyncAmplificationMain {
     }
 
     /** Device KiB per sync, device bytes over appended bytes, records/s, and process CPU time per record in ns. */
-    private record Result(double kibPerSync, double ratio, double recordsPerSecond, double cpuNanosPerRecord) {
+    private record Result(double kibPerSync, double ratio, double recordsPerSecond, double cpuNanosPerRecord,
+                          double writesPerSync, double flushesPerSync) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,8 +121,9 @@ public final class SyncAmplificationMain {
                 label, device, rounds, PAYLOAD, RECORD);
         System.out.println();
         System.out.println("| sync every | writer | KiB written per sync | written / appended | records/s"
-                + " | records/s / FileChannel's | records/s / growlog defaults' | CPU ns per record |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + " | records/s / FileChannel's | records/s / growlog defaults' | CPU ns per record"
+                + " | device writes per sync | device flushes per sync |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int n : every) {
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
@@ -143,11 +145,13 @@ public final class SyncAmplificationMain {
                 String every1 = n == 0 ? "never" : Integer.toString(n);
                 String kib = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::kibPerSync).toArray()));
                 String ratio = n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::ratio).toArray())) + " ×";
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib,
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", every1, e.getKey(), kib,
                         ratio, String.format(Locale.ROOT, "%,.0f",
                                 median(rs.stream().mapToDouble(Result::recordsPerSecond).toArray())),
                         fmt(median(relative)), fmt(median(toGrowlog)),
-                        fmt(median(rs.stream().mapToDouble(Result::cpuNanosPerRecord).toArray())));
+                        fmt(median(rs.stream().mapToDouble(Result::cpuNanosPerRecord).toArray())),
+                        n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::writesPerSync).toArray())),
+                        n == 0 ? "–" : fmt(median(rs.stream().mapToDouble(Result::flushesPerSync).toArray())));
             }
         }
     }
@@ -161,7 +165,7 @@ public final class SyncAmplificationMain {
         Arrays.fill(payload, (byte) 'x');
         try (Writer w = factory.open(dir)) {
             flush(parent);
-            long sectorsBefore = sectorsWritten(device);
+            long[] before = deviceStat(device);
             long appendedBefore = w.appended();
             long cpuStart = processCpuNanos();
             long start = System.nanoTime();
@@ -173,10 +177,13 @@ public final class SyncAmplificationMain {
             }
             long nanos = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
-            long written = (sectorsWritten(device) - sectorsBefore) * 512;
+            long[] after = deviceStat(device);
+            long written = (after[6] - before[6]) * 512;
             long appended = w.appended() - appendedBefore;
             double perSync = syncs == 0 ? 0 : written / 1024.0 / syncs;
-            return new Result(perSync, (double) written / appended, records * 1e9 / nanos, (double) cpu / records);
+            double perSyncDivisor = Math.max(1, syncs);
+            return new Result(perSync, (double) written / appended, records * 1e9 / nanos, (double) cpu / records,
+                    (after[4] - before[4]) / perSyncDivisor, (after[15] - before[15]) / perSyncDivisor);
         } finally {
             BenchFiles.deleteRecursively(dir);
         }
@@ -196,10 +203,17 @@ public final class SyncAmplificationMain {
         Thread.sleep(200);
     }
 
-    /** Sectors (512 bytes) written to the block device, field 7 of its stat file. */
-    private static long sectorsWritten(String device) throws IOException {
+    /**
+     * The block device's stat fields: index 4 write requests, 6 sectors (512 bytes) written, 15
+     * flush requests (the file's fields 5, 7 and 16).
+     */
+    private static long[] deviceStat(String device) throws IOException {
         String[] fields = Files.readString(Paths.get("/sys/block", device, "stat")).trim().split("\\s+");
-        return Long.parseLong(fields[6]);
+        long[] values = new long[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            values[i] = Long.parseLong(fields[i]);
+        }
+        return values;
     }
 
     private static String fmt(double v) {
