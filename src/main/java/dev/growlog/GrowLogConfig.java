@@ -25,6 +25,13 @@ import java.util.Objects;
  *   <tr><td>syncInterval</td><td>100 ms</td><td>how often {@link Durability#INTERVAL} syncs</td></tr>
  *   <tr><td>pretouchAhead</td><td>8 MiB</td><td>a background thread reserves blocks, grows the
  *       mapping and faults in pages this far ahead of the writer; 0 turns it off</td></tr>
+ *   <tr><td>smallFolios</td><td>on when {@code durability} is {@link Durability#EVERY_APPEND} or
+ *       {@link Durability#INTERVAL}, off for {@link Durability#NONE}</td><td>the writer's
+ *       mapping is advised {@code MADV_RANDOM}, so the page cache holds the log's new pages as
+ *       4 KiB pages instead of large folios and a sync writes back only the pages it changed
+ *       (with large folios, a sync every 256 records of 256 B wrote 10-16 times what it made
+ *       durable). Costs readahead for in-process readers of records that are not in the page
+ *       cache. See docs/PERFORMANCE.md, <i>Bytes written per sync</i>.</td></tr>
  *   <tr><td>minFreeSpace</td><td>0</td><td>growth that would leave less free space on the file
  *       system throws {@link dev.growlog.error.LogFullException} early</td></tr>
  * </table>
@@ -44,6 +51,8 @@ public final class GrowLogConfig {
     private final Duration syncInterval;
     private final long minFreeSpace;
     private final long pretouchAhead;
+    /** Explicit setting, or null for the default of the durability policy. */
+    private final Boolean smallFolios;
 
     private GrowLogConfig(Builder b) {
         this.segmentSize = b.segmentSize;
@@ -55,6 +64,7 @@ public final class GrowLogConfig {
         this.syncInterval = b.syncInterval;
         this.minFreeSpace = b.minFreeSpace;
         this.pretouchAhead = b.pretouchAhead;
+        this.smallFolios = b.smallFolios;
     }
 
     /**
@@ -161,6 +171,17 @@ public final class GrowLogConfig {
     }
 
     /**
+     * Whether the writer keeps the log's pages in the page cache as small folios: as set, or by
+     * default on when the durability policy syncs ({@link Durability#EVERY_APPEND},
+     * {@link Durability#INTERVAL}) and off for {@link Durability#NONE}.
+     *
+     * @return true when the writer's mapping is advised to fault in base pages
+     */
+    public boolean smallFolios() {
+        return smallFolios != null ? smallFolios : durability != Durability.NONE;
+    }
+
+    /**
      * Largest payload a log with this segment size accepts, in bytes.
      *
      * @param segmentSize a valid segment size in bytes
@@ -175,7 +196,8 @@ public final class GrowLogConfig {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
                 + maxGrowthStep + ", maxSize=" + (maxSize == Long.MAX_VALUE ? "unlimited" : maxSize)
                 + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
-                + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + "}";
+                + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + ", smallFolios=" + smallFolios()
+                + "}";
     }
 
     /**
@@ -192,8 +214,23 @@ public final class GrowLogConfig {
         private Duration syncInterval = Duration.ofMillis(100);
         private long minFreeSpace;
         private long pretouchAhead = 8 * MIB;
+        private Boolean smallFolios;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the writer's mapping is advised {@code MADV_RANDOM} so that a sync writes back
+         * only the pages it changed, not whole large folios. Default: on with the
+         * {@link Durability#EVERY_APPEND} and {@link Durability#INTERVAL} policies, off with
+         * {@link Durability#NONE}, where it would only cost append throughput.
+         *
+         * @param small true to advise small folios, false not to, whatever the policy
+         * @return this builder
+         */
+        public Builder smallFolios(boolean small) {
+            this.smallFolios = small;
+            return this;
         }
 
         /**

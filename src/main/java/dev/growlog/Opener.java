@@ -75,6 +75,9 @@ final class Opener {
                 zeroed = size - scan.end();
                 sys.zeroRange(file, fd, scan.end(), zeroed);
             }
+            if (config.smallFolios()) {
+                mapping.adviseSmallFolios(); // after recovery, which reads with readahead
+            }
             Appender appender = new Appender(file, sys, fd, mapping, config, scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);

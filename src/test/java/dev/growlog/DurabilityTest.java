@@ -165,7 +165,7 @@ class DurabilityTest {
                 .filter(t -> t.getName().equals(name) && t.isAlive()).toList();
     }
     @Test
-    void aSync_isOneMsync_coveringTheNewRecordsAndTheHeaderPage() throws Exception {
+    void aSync_isOneMsync_andLeavesTheCheckpointInTheHeaderPage() throws Exception {
         FaultySyscalls sys = new FaultySyscalls();
         try (GrowLog log = Opener.openWritable(dir.resolve("one-msync.glog"), GrowLogConfig.defaults(), sys)) {
             for (int round = 1; round <= 5; round++) {
@@ -182,6 +182,48 @@ class DurabilityTest {
             int before = sys.calls(FaultySyscalls.Call.MSYNC);
             log.sync();
             assertThat(sys.calls(FaultySyscalls.Call.MSYNC)).as("a sync with nothing new").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aSync_takesTheHeaderPage_onlyWhenItsCheckpointIsAMebibytePastTheOneLastSynced() throws Exception {
+        List<long[]> msyncs = new ArrayList<>();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void msync(Path file, long address, long length) throws NativeCallException {
+                msyncs.add(new long[] {address, length});
+                super.msync(file, address, length);
+            }
+        };
+        GrowLogConfig config = GrowLogConfig.builder().headroom(64L << 20).build();
+        try (GrowLog log = Opener.openWritable(dir.resolve("header-page.glog"), config, sys)) {
+            assertThat(msyncs).as("the checkpoint at open syncs the header page").isNotEmpty();
+            long base = msyncs.get(msyncs.size() - 1)[0];
+            long headerSynced = log.stats().syncedPosition();
+            int withHeader = 0;
+            byte[] record = new byte[10_000];
+            while (log.endPosition() < 4 * Checkpointer.HEADER_SYNC_STRIDE) {
+                for (int i = 0; i < 7; i++) {
+                    log.append(record);
+                }
+                long before = log.stats().syncedPosition();
+                int calls = msyncs.size();
+                log.sync();
+                assertThat(msyncs.size() - calls).as("one msync per sync").isEqualTo(1);
+                long[] call = msyncs.get(msyncs.size() - 1);
+                boolean due = before - headerSynced >= Checkpointer.HEADER_SYNC_STRIDE;
+                if (due) {
+                    assertThat(call[0]).as("a sync that takes the header page starts at it").isEqualTo(base);
+                    headerSynced = before;
+                    withHeader++;
+                } else {
+                    assertThat(call[0]).as("a sync without the header page starts at the previous sync's page")
+                            .isEqualTo(base + (before & -4096L));
+                }
+                assertThat(call[0] + call[1]).as("and ends at the end").isEqualTo(base + log.endPosition());
+                assertThat(log.checkpointInFile()).as("checkpoint in the header page").isEqualTo(log.endPosition());
+            }
+            assertThat(withHeader).isEqualTo(3);
         }
     }
 

@@ -101,6 +101,11 @@ class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
+    public void adviseRandom(Path file, long address, long length) throws NativeCallException {
+        real.adviseRandom(file, address, length);
+    }
+
+    @Override
     public void batchScheduling(Path file) throws NativeCallException {
         real.batchScheduling(file);
     }

@@ -49,6 +49,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * collector finds its views unreachable. So a slice kept past its callback never reads an
  * unmapped address, even after a move or close.
  *
+ * <h2>Advice</h2>
+ * With {@link #adviseSmallFolios()}, the whole mapping carries {@code MADV_RANDOM}, given again
+ * after every growth and move, never to a part (that would split the mapping and make a later
+ * {@code mremap} of the whole fail with {@code EFAULT}).
+ *
  * <p>NOTE: callers serialise {@link #growTo(long)} and {@link #close()} among themselves (the
  * writer's lock, or a reader process's follow lock).
  */
@@ -81,6 +86,8 @@ public final class GrowableMapping {
     private long reservedEnd;
     /** Goes up by one at every move; views from an older generation must not be used. */
     private volatile long generation;
+    /** Whether every (re)mapping is advised {@code MADV_RANDOM}; see {@link #adviseSmallFolios()}. */
+    private boolean smallFolios;
     private volatile boolean closed;
 
     private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
@@ -226,10 +233,40 @@ public final class GrowableMapping {
             reservedStart = newEnd;
             if (sys.remapInPlace(file, base, oldLength, newLength)) {
                 grown(newLength);
+                advise();
                 return;
             }
         }
         move(newLength);
+    }
+
+    /**
+     * From now on, advises the whole mapping {@code MADV_RANDOM}, again after every growth and
+     * move, so that the pages faults bring into the page cache are base pages, not large folios.
+     * The kernel writes a dirty folio back whole: with large folios a sync of a few new records
+     * wrote 10-16 times their size. The advice costs readahead, so call it after recovery has read
+     * what it needs. Caller as for {@link #growTo(long)}.
+     *
+     * <p>Advice is a flag of the whole mapping, given for the whole mapping: advising a part
+     * would split it, and a later {@code mremap} of the whole would fail. A move may make a new
+     * mapping without the flag, so it is given again; growth in place keeps it, and giving it
+     * again there costs one call per growth.
+     */
+    public void adviseSmallFolios() throws NativeCallException {
+        checkOpen();
+        smallFolios = true;
+        advise();
+    }
+
+    /** True once {@link #adviseSmallFolios()} was called. */
+    public boolean smallFolios() {
+        return smallFolios;
+    }
+
+    private void advise() throws NativeCallException {
+        if (smallFolios) {
+            sys.adviseRandom(file, base, pages(mappedLength));
+        }
     }
 
     private void grown(long newLength) {
@@ -280,6 +317,7 @@ public final class GrowableMapping {
                 retired.add(old);
                 old.retire();
             }
+            advise();
         } finally {
             barrier.writeLock().unlock();
         }

@@ -32,6 +32,7 @@ final class LibcSyscalls implements Syscalls {
     private static final int MREMAP_FIXED = 2;
     private static final int MS_SYNC = 4;
     private static final int MADV_POPULATE_WRITE = 23;
+    private static final int MADV_RANDOM = 1;
     private static final int SCHED_BATCH = 3;
     private static final int LOCK_EX = 2;
     private static final int LOCK_NB = 4;
@@ -244,6 +245,14 @@ final class LibcSyscalls implements Syscalls {
         if (libc.madvise(address, length, MADV_POPULATE_WRITE) != 0) {
             throw failure(file, "madvise", "addr=0x" + Long.toHexString(address) + ", length=" + length
                     + ", advice=MADV_POPULATE_WRITE", SPACE_ADVICE);
+        }
+    }
+
+    @Override
+    public void adviseRandom(Path file, long address, long length) throws NativeCallException {
+        if (libc.madvise(address, length, MADV_RANDOM) != 0) {
+            throw failure(file, "madvise", "addr=0x" + Long.toHexString(address) + ", length=" + length
+                    + ", advice=MADV_RANDOM", null);
         }
     }
 

@@ -79,6 +79,14 @@ public interface Syscalls {
     void populateWrite(Path file, long address, long length) throws NativeCallException;
 
     /**
+     * Advises random access on the range ({@code MADV_RANDOM}): a fault then reads no pages
+     * around the one it needs, so pages it brings into the page cache are created one base page
+     * at a time instead of as large folios. Sets a flag on the mapping: advise a whole mapping,
+     * never a part, or the kernel splits it and a later {@code mremap} of the whole fails.
+     */
+    void adviseRandom(Path file, long address, long length) throws NativeCallException;
+
+    /**
      * Puts the calling thread under the {@code SCHED_BATCH} policy: the same share of CPU, but
      * waking it up never preempts the thread running on that CPU.
      */
