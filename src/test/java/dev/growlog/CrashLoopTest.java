@@ -108,7 +108,7 @@ class CrashLoopTest {
             String seen = out.awaitPrefix(trigger, TimeUnit.MINUTES.toNanos(2));
             assertThat(seen).as("%s: the child printed '%s' (exit %s)", what, trigger,
                     child.isAlive() ? "none" : child.exitValue()).isNotNull();
-            Thread.sleep(delayMillis);
+            Thread.sleep(delayMillis); // a random moment to kill at: timing is the input here, not a wait
             child.destroyForcibly();
             assertThat(child.waitFor(1, TimeUnit.MINUTES)).as("%s: the child died", what).isTrue();
             assertThat(child.exitValue()).as("%s: the child was killed by SIGKILL, not ended otherwise", what)

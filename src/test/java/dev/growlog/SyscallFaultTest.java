@@ -279,13 +279,12 @@ class SyscallFaultTest {
                 .syncInterval(Duration.ofMillis(5)).build())) {
             sys.failNth(Call.MSYNC, 1, "EIO");
             appendLine(log);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Throwable failure = null;
-            while (failure == null && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-                failure = catchThrowable(() -> appendLine(log));
-            }
-            assertThat(failure).as("an append after the flusher's failed msync").isInstanceOf(GrowLogException.class)
+            Throwable[] failure = new Throwable[1];
+            Await.until("an append fails after the flusher's failed msync", () -> {
+                failure[0] = catchThrowable(() -> appendLine(log));
+                return failure[0] != null;
+            });
+            assertThat(failure[0]).as("an append after the flusher's failed msync").isInstanceOf(GrowLogException.class)
                     .hasMessageContaining("failed earlier");
         }
     }
