@@ -1,7 +1,6 @@
 package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
-import dev.growlog.internal.format.RecordFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +30,7 @@ class DurabilityTest {
     Path dir;
 
     private static long endOf(long position, int length) {
-        return position + RecordFormat.recordSize(length);
+        return position + LogFiles.recordSize(length);
     }
 
     /** A durable append as its thread saw it return. */
