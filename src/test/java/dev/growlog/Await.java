@@ -49,7 +49,8 @@ final class Await {
      * stack: it has reached a wait there, not just passed by.
      */
     static void waitingIn(Thread thread, Class<?> type, String method) {
-        until(thread.getName() + " waits in " + type.getSimpleName() + "." + method, () -> isWaitingIn(thread, type, method));
+        until(thread.getName() + " waits in " + type.getSimpleName() + "." + method,
+                () -> isWaitingIn(thread, type, method));
     }
 
     static boolean isWaitingIn(Thread thread, Class<?> type, String method) {

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.PausingSyscalls.Call;
 import dev.growlog.PausingSyscalls.Pause;
+import dev.growlog.internal.mapping.GrowableMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +78,7 @@ class MoveBarrierTest {
      */
     private void awaitWaitingForLeases(Thread mover, CompletableFuture<Void> moved, Runnable letGo) throws Exception {
         Await.until(mover.getName() + " waits in the move barrier, or moves without waiting",
-                () -> moved.isDone() || Await.isWaitingIn(mover, dev.growlog.internal.mapping.GrowableMapping.class,
-                        "move"));
+                () -> moved.isDone() || Await.isWaitingIn(mover, GrowableMapping.class, "move"));
         if (moved.isDone()) {
             leaseHeld.set(false);
             letGo.run(); // so that the log closes at once
