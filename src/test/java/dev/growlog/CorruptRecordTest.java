@@ -90,6 +90,24 @@ class CorruptRecordTest {
         }
     }
 
+    /** The zero-copy paths check each record's CRC32C in place, as the copying ones do. */
+    @Test
+    void forEachAndZeroCopyRead_overARecordWithAFlippedPayloadByte_handTheRecordsBeforeIt_thenThrowAtIt(
+            Random random) throws IOException {
+        Path file = closedLog(random);
+        LogFiles.flipByte(file, damaged() + LogFiles.RECORD_HEADER + payloads.get(DAMAGED).length / 3);
+
+        try (GrowLog log = GrowLog.open(file, CONFIG)) {
+            assertForEachStopsAtTheDamage(log);
+            assertThat(catchCorrupt(() -> log.read(damaged(), (p, payload) -> {
+                throw new AssertionError("the damaged record at " + p + " was handed to a handler");
+            })).position()).isEqualTo(damaged());
+        }
+        try (GrowLog log = GrowLog.openReadOnly(file)) {
+            assertForEachStopsAtTheDamage(log);
+        }
+    }
+
     @Test
     void scan_overARecordWithADamagedCommitWord_throwsAtIt_andRandomReadRefusesIt(Random random)
             throws IOException {
@@ -214,6 +232,25 @@ class CorruptRecordTest {
                     assertThat(noCurrent).isInstanceOf(IllegalStateException.class);
                     assertThatThrownBy(reader::payload).isInstanceOf(IllegalStateException.class);
                 }
+            }
+        }
+    }
+
+    /** A zero-copy scan hands exactly the records before the damage, then throws there. */
+    private void assertForEachStopsAtTheDamage(GrowLog log) throws IOException {
+        try (LogReader reader = log.reader(log.startPosition())) {
+            List<byte[]> handed = new ArrayList<>();
+            List<Long> at = new ArrayList<>();
+            CorruptLogException e = catchCorrupt(() -> reader.forEach((position, payload) -> {
+                byte[] copy = new byte[payload.remaining()];
+                payload.duplicate().get(copy);
+                handed.add(copy);
+                at.add(position);
+            }));
+            assertThat(e.position()).isEqualTo(damaged());
+            assertThat(at).containsExactlyElementsOf(positions.subList(0, DAMAGED));
+            for (int i = 0; i < DAMAGED; i++) {
+                assertThat(handed.get(i)).as("record %d", i).isEqualTo(payloads.get(i));
             }
         }
     }

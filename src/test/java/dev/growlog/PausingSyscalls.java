@@ -2,7 +2,11 @@ package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,12 +18,40 @@ import java.util.concurrent.TimeUnit;
  */
 final class PausingSyscalls extends ForwardingSyscalls {
     /** The calls a pause can be put on. */
-    enum Call { SIZE, MSYNC, REMAP_IN_PLACE, REMAP_TO, UNMAP }
+    enum Call { SIZE, MSYNC, REMAP_IN_PLACE, REMAP_TO, UNMAP, ALLOCATE, TRUNCATE, MAP_FILE_AT, VIEW }
 
     /** How long either side waits for the other before the test fails. */
     static final long TIMEOUT_SECONDS = 30;
 
     private volatile Pause armed;
+    /** While set and true, a call that moves or unmaps the mapping fails the test; see {@link #forbidMovesWhile}. */
+    private volatile BooleanSupplier leaseHeld;
+    /** Calls that would have moved or unmapped mapped memory while a lease was held. */
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+
+    /**
+     * While {@code leaseHeld} says a lease is held (the test knows: it paused the holder), a call
+     * that moves the mapping or unmaps memory fails with an {@link AssertionError} before it is
+     * made: a move that did not wait for leases fails the test, instead of taking the JVM down
+     * when the holder touches the old addresses.
+     */
+    void forbidMovesWhile(BooleanSupplier leaseHeld) {
+        this.leaseHeld = leaseHeld;
+    }
+
+    /** The calls {@link #forbidMovesWhile} refused, in order. */
+    List<String> violations() {
+        return violations;
+    }
+
+    private void checkNoLease(String call) {
+        BooleanSupplier held = leaseHeld;
+        if (held != null && held.getAsBoolean()) {
+            String violation = call + " by " + Thread.currentThread().getName() + " while a lease was held";
+            violations.add(violation);
+            throw new AssertionError(violation + ": the move did not wait for the lease");
+        }
+    }
 
     /** Pauses {@code thread} after its next call of {@code call} returns. */
     Pause pauseAfter(Call call, Thread thread) {
@@ -113,6 +145,7 @@ final class PausingSyscalls extends ForwardingSyscalls {
     public void remapTo(Path file, long address, long oldLength, long newLength, long target)
             throws NativeCallException {
         meet(Call.REMAP_TO, false);
+        checkNoLease("mremap(MREMAP_MAYMOVE)");
         super.remapTo(file, address, oldLength, newLength, target);
         meet(Call.REMAP_TO, true);
     }
@@ -120,7 +153,38 @@ final class PausingSyscalls extends ForwardingSyscalls {
     @Override
     public void unmap(Path file, long address, long length) throws NativeCallException {
         meet(Call.UNMAP, false);
+        checkNoLease("munmap");
         super.unmap(file, address, length);
         meet(Call.UNMAP, true);
+    }
+
+    @Override
+    public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
+        meet(Call.ALLOCATE, false);
+        super.allocate(file, fd, offset, length);
+        meet(Call.ALLOCATE, true);
+    }
+
+    @Override
+    public void truncate(Path file, int fd, long length) throws NativeCallException {
+        meet(Call.TRUNCATE, false);
+        super.truncate(file, fd, length);
+        meet(Call.TRUNCATE, true);
+    }
+
+    @Override
+    public void mapFileAt(Path file, int fd, long address, long length, boolean writable) throws NativeCallException {
+        meet(Call.MAP_FILE_AT, false);
+        checkNoLease("mmap of the file at a new address");
+        super.mapFileAt(file, fd, address, length, writable);
+        meet(Call.MAP_FILE_AT, true);
+    }
+
+    @Override
+    public ByteBuffer view(long address, int length) {
+        meet(Call.VIEW, false);
+        ByteBuffer view = super.view(address, length);
+        meet(Call.VIEW, true);
+        return view;
     }
 }

@@ -1,10 +1,9 @@
 package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
-import dev.growlog.internal.format.RecordFormat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -32,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * offset. Recovery of the copy must keep every durable record, return nothing that was not
  * written at its position, and take new appends that survive a reopen.
  */
+@ExtendWith(Seeded.class)
 class PowerLossTest {
     static final int PAGE = 4096;
     /** Small segments and growth steps: padding records and many growths in a short log. */
@@ -54,44 +54,41 @@ class PowerLossTest {
         TORN_CHECKPOINT_BLOCK
     }
 
-    @RegisterExtension
-    final Seeds seeds = new Seeds();
-
     @TempDir
     Path dir;
 
     @Test
-    void zeroedPagesAfterTheLastSync_recoveryKeepsEveryDurableRecord() throws Exception {
-        rounds(Loss.ZEROED_PAGES, 8);
+    void zeroedPagesAfterTheLastSync_recoveryKeepsEveryDurableRecord(Random random) throws Exception {
+        rounds(Loss.ZEROED_PAGES, 8, random);
     }
 
     @Test
-    void garbledPagesAfterTheLastSync_recoveryKeepsEveryDurableRecord_andReturnsNoGarbage() throws Exception {
-        rounds(Loss.GARBLED_PAGES, 8);
+    void garbledPagesAfterTheLastSync_recoveryKeepsEveryDurableRecord_andReturnsNoGarbage(Random random) throws Exception {
+        rounds(Loss.GARBLED_PAGES, 8, random);
     }
 
     @Test
-    void garbageFromAnOffsetInsideAPage_recoveryKeepsEveryDurableRecord_andReturnsNoGarbage() throws Exception {
-        rounds(Loss.GARBAGE_MID_PAGE, 8);
+    void garbageFromAnOffsetInsideAPage_recoveryKeepsEveryDurableRecord_andReturnsNoGarbage(Random random) throws Exception {
+        rounds(Loss.GARBAGE_MID_PAGE, 8, random);
     }
 
     @Test
-    void headerFromBeforeTheLastSync_recoveryScansFromTheOlderCheckpoint_andKeepsEveryDurableRecord()
+    void headerFromBeforeTheLastSync_recoveryScansFromTheOlderCheckpoint_andKeepsEveryDurableRecord(Random random)
             throws Exception {
-        rounds(Loss.OLDER_HEADER, 8);
+        rounds(Loss.OLDER_HEADER, 8, random);
     }
 
     @Test
-    void tornCheckpointBlock_recoveryScansFromTheFirstRecord_andKeepsEveryIntactRecordBeforeTheDamage()
+    void tornCheckpointBlock_recoveryScansFromTheFirstRecord_andKeepsEveryIntactRecordBeforeTheDamage(Random random)
             throws Exception {
-        rounds(Loss.TORN_CHECKPOINT_BLOCK, 8);
+        rounds(Loss.TORN_CHECKPOINT_BLOCK, 8, random);
     }
 
     @Test
     @Tag("stress")
-    void manyPowerLosses_ofEveryKind() throws Exception {
+    void manyPowerLosses_ofEveryKind(Random random) throws Exception {
         for (Loss loss : Loss.values()) {
-            rounds(loss, 200);
+            rounds(loss, 200, random);
         }
     }
 
@@ -107,11 +104,10 @@ class PowerLossTest {
     }
 
     static long endOf(Written w) {
-        return w.position() + RecordFormat.recordSize(w.payload().length);
+        return w.position() + LogFiles.recordSize(w.payload().length);
     }
 
-    private void rounds(Loss loss, int count) throws Exception {
-        Random random = new Random(seeds.pick());
+    private void rounds(Loss loss, int count, Random random) throws Exception {
         for (int round = 0; round < count; round++) {
             Path file = dir.resolve(loss + "-" + round + ".glog");
             Snapshot snapshot = writeAndSnapshot(random, file, dir.resolve(loss + "-" + round + ".copy.glog"));

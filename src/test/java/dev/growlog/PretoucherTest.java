@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -12,9 +13,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.io.UncheckedIOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Timeout(120)
 class PretoucherTest {
     @TempDir
     Path dir;
@@ -32,10 +36,11 @@ class PretoucherTest {
         try (GrowLog log = GrowLog.open(dir.resolve("a.glog"), config)) {
             for (int i = 0; i < 8000; i++) {
                 positions.add(log.append(record(i)));
-                if (i % 1000 == 0) {
-                    Thread.sleep(20); // give the background thread a chance on a busy machine
-                }
             }
+            Await.until("the pretoucher populated pages ahead of the writer",
+                    () -> log.stats().pretouchedBytes() > 0);
+            Await.until("the pretoucher grew the mapping past the writer's end",
+                    () -> log.stats().mappedSize() > log.stats().endPosition());
             GrowLogStats stats = log.stats();
             assertThat(stats.pretouchedBytes()).isPositive();
             assertThat(stats.mappedSize()).isGreaterThan(stats.endPosition());
@@ -69,12 +74,29 @@ class PretoucherTest {
             GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
                     .maxGrowthStep(128 * 1024).headroom(headroom).pretouchAhead(256 * 1024).build();
             List<Long> positions = new ArrayList<>();
-            try (GrowLog log = GrowLog.open(dir.resolve("views-" + headroom + ".glog"), config)) {
-                for (int i = 0; i < 3000; i++) {
-                    positions.add(log.append(record(i)));
-                    if (i % 30 == 0) {
-                        Thread.sleep(2); // about half a segment: the pretoucher catches up
+            AtomicInteger lookUps = new AtomicInteger();
+            ForwardingSyscalls counting = new ForwardingSyscalls() {
+                @Override
+                public ByteBuffer view(long address, int length) {
+                    if (Thread.currentThread().getName().startsWith("growlog-pretoucher")) {
+                        lookUps.incrementAndGet(); // a view-cache miss: the pretoucher looked a segment up
                     }
+                    return super.view(address, length);
+                }
+            };
+            try (GrowLog log = Opener.openWritable(dir.resolve("views-" + headroom + ".glog"), config, counting)) {
+                long segment = config.segmentSize();
+                int seenAtCrossing = 0;
+                for (int i = 0; i < 3000; i++) {
+                    long end = log.endPosition();
+                    if ((end + LogFiles.recordSize(record(i).length) - 1) / segment != end / segment) {
+                        // The next record crosses into a new segment: first let the pretoucher look it up.
+                        int seen = seenAtCrossing;
+                        Await.until("the pretoucher looks up the view of segment " + (end / segment + 1),
+                                () -> lookUps.get() > seen);
+                        seenAtCrossing = lookUps.get();
+                    }
+                    positions.add(log.append(record(i)));
                 }
                 assertThat(log.appender().nextViewsUsed()).as("segment switches served by the pretoucher")
                         .isPositive();
@@ -92,17 +114,17 @@ class PretoucherTest {
     void pretoucherThread_runsUnderTheBatchPolicy_soItsWakeUpsDoNotPreemptTheWriter() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("batch.glog"))) {
             log.append(record(1));
-            String policy = null;
-            for (int tries = 0; tries < 500 && policy == null; tries++) {
-                policy = pretoucherPolicy();
-                Thread.sleep(10);
-            }
-            assertThat(policy).as("scheduling policy of the pretoucher (3 = SCHED_BATCH)").isEqualTo("3");
+            String[] policy = new String[1];
+            Await.until("the pretoucher thread has set its policy", () -> {
+                policy[0] = pretoucherPolicy();
+                return "3".equals(policy[0]);
+            });
+            assertThat(policy[0]).as("scheduling policy of the pretoucher (3 = SCHED_BATCH)").isEqualTo("3");
         }
     }
 
     /** The policy field of the pretoucher thread's /proc stat line, or null while it is not found. */
-    private static String pretoucherPolicy() throws IOException {
+    private static String pretoucherPolicy() {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 String comm;
@@ -119,6 +141,8 @@ class PretoucherTest {
                     return fields[41 - 3];
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return null;
     }
@@ -136,11 +160,9 @@ class PretoucherTest {
         try (GrowLog log = Opener.openWritable(dir.resolve("refused.glog"), config, refusing)) {
             for (int i = 0; i < 4000; i++) {
                 positions.add(log.append(record(i)));
-                if (i % 1000 == 0) {
-                    Thread.sleep(20);
-                }
             }
-            assertThat(log.stats().pretouchedBytes()).isPositive();
+            Await.until("the pretoucher populated pages ahead of the writer",
+                    () -> log.stats().pretouchedBytes() > 0);
             for (int i = 0; i < positions.size(); i++) {
                 assertThat(log.read(positions.get(i))).isEqualTo(record(i));
             }

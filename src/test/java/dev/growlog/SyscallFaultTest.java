@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Fails the Nth fallocate, ftruncate, mremap or msync through a {@link Syscalls} double and
  * checks the documented outcome: growth that fails leaves the log exactly as it was and usable;
- * a sync that fails moves the writer to a failed state that refuses writes but not reads.
+ * a sync that fails moves the writer to a failed state that refuses writes but not reads; a log
+ * at its maximum size refuses appends the same way a full disk does; and an open that fails
+ * midway releases every descriptor and mapping it took.
  */
 class SyscallFaultTest {
     /** Small segments and growth steps (growth every few dozen records), no pretoucher: every injected fault hits the appending thread. */
@@ -279,13 +281,12 @@ class SyscallFaultTest {
                 .syncInterval(Duration.ofMillis(5)).build())) {
             sys.failNth(Call.MSYNC, 1, "EIO");
             appendLine(log);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Throwable failure = null;
-            while (failure == null && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-                failure = catchThrowable(() -> appendLine(log));
-            }
-            assertThat(failure).as("an append after the flusher's failed msync").isInstanceOf(GrowLogException.class)
+            Throwable[] failure = new Throwable[1];
+            Await.until("an append fails after the flusher's failed msync", () -> {
+                failure[0] = catchThrowable(() -> appendLine(log));
+                return failure[0] != null;
+            });
+            assertThat(failure[0]).as("an append after the flusher's failed msync").isInstanceOf(GrowLogException.class)
                     .hasMessageContaining("failed earlier");
         }
     }
@@ -303,6 +304,58 @@ class SyscallFaultTest {
         try (GrowLog reopened = GrowLog.open(file)) { // the writer lock was released
             assertThat(reopened.recoveryReport().cleanShutdown()).isFalse();
             assertAllRecordsIntact(reopened);
+        }
+    }
+
+    @Test
+    void append_pastMaxSize_throwsLogFull_andTheLogStaysReadableAndAppendable() throws Exception {
+        GrowLogConfig capped = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
+                .maxGrowthStep(64 * 1024).pretouchAhead(0).maxSize(128 * 1024).build();
+        try (GrowLog log = open(dir.resolve("capped.glog"), capped)) {
+            Throwable full = null;
+            for (int i = 0; full == null; i++) {
+                byte[] payload = Payloads.numbered(i, 3000);
+                full = catchThrowable(() -> written.put(log.append(payload), payload));
+            }
+            assertThat(full).isInstanceOf(LogFullException.class).hasMessageContaining("maximum size");
+            long end = log.endPosition();
+            assertThat(log.stats().fileSize()).isLessThanOrEqualTo(128 * 1024);
+            assertAllRecordsIntact(log);
+            for (int i = 0; i < 3; i++) { // small records still fit in the last segment's tail
+                long position = log.append(new byte[8]);
+                written.put(position, new byte[8]);
+            }
+            assertThat(log.endPosition()).isGreaterThan(end);
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void open_failingMidway_releasesItsDescriptorAndMapping() throws Exception {
+        Path file = dir.resolve("midway.glog");
+        try (GrowLog log = GrowLog.open(file, SMALL)) {
+            for (int i = 0; i < 5; i++) {
+                appendLine(log);
+            }
+        }
+        LogFiles.setCheckpoint(file, LogFiles.HEADER_SIZE, 0, 0, false); // recovery will zero the tail
+        ForwardingSyscalls failing = new ForwardingSyscalls() {
+            @Override
+            public void zeroRange(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 5, "EIO", "Input/output error");
+            }
+        };
+        assertThatThrownBy(() -> Opener.openWritable(file, SMALL, failing)).isInstanceOf(NativeCallException.class);
+        long before = LogFiles.openFileDescriptors();
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> Opener.openWritable(file, SMALL, failing))
+                    .isInstanceOf(NativeCallException.class);
+        }
+        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed opens").isEqualTo(before);
+        assertThat(Files.readString(Path.of("/proc/self/maps"))).as("mappings after failed opens")
+                .doesNotContain(file.getFileName().toString());
+        try (GrowLog log = GrowLog.open(file, SMALL)) {
+            assertAllRecordsIntact(log);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -9,13 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Timeout(120)
 class TailerTest {
     @TempDir
     Path dir;
@@ -27,18 +28,21 @@ class TailerTest {
     @Test
     void poll_whenCaughtUp_waitsForTheNextAppendAndReturnsIt() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("a.glog")); Tailer tailer = log.tailer(log.endPosition())) {
-            assertThat(tailer.poll(50, TimeUnit.MILLISECONDS)).isFalse();
-            CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
+            assertThat(tailer.tryNext()).isFalse();
+            assertThat(tailer.poll(1, TimeUnit.MILLISECONDS)).as("a poll that times out").isFalse();
+            CompletableFuture<String> next = new CompletableFuture<>();
+            Thread poller = new Thread(() -> {
                 try {
-                    assertThat(tailer.poll(10, TimeUnit.SECONDS)).isTrue();
-                    return new String(tailer.bytes(), StandardCharsets.UTF_8);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+                    assertThat(tailer.poll(PausingSyscalls.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                    next.complete(new String(tailer.bytes(), StandardCharsets.UTF_8));
+                } catch (Throwable e) {
+                    next.completeExceptionally(e);
                 }
-            });
-            Thread.sleep(50);
+            }, "poller");
+            poller.start();
+            Await.waitingIn(poller, GrowLog.class, "awaitAppend"); // it waits, so the append must wake it
             long position = log.append(bytes("late"));
-            assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("late");
+            assertThat(next.get(PausingSyscalls.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("late");
             assertThat(tailer.position()).isEqualTo(position);
         }
     }
@@ -47,20 +51,12 @@ class TailerTest {
     void take_whenTheLogCloses_wakesWithClosedLogException() throws Exception {
         GrowLog log = GrowLog.open(dir.resolve("b.glog"));
         Tailer tailer = log.tailer(log.endPosition());
-        CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<Void> take = CompletableFuture.runAsync(() -> {
-            waiting.countDown();
-            try {
-                tailer.take();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        waiting.await();
-        Thread.sleep(100);
+        CompletableFuture<Void> take = new CompletableFuture<>();
+        Thread taker = takeOn(tailer, take);
+        Await.waitingIn(taker, GrowLog.class, "awaitAppend"); // close must wake a waiting take
         log.close();
-        assertThatThrownBy(() -> take.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasRootCauseInstanceOf(ClosedLogException.class);
+        assertThatThrownBy(() -> take.get(PausingSyscalls.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(ClosedLogException.class);
     }
 
     @Test
@@ -70,17 +66,27 @@ class TailerTest {
             writer.append(bytes("one"));
             GrowLog reader = GrowLog.openReadOnly(file);
             Tailer tailer = reader.tailer(reader.endPosition());
-            CompletableFuture<Void> take = CompletableFuture.runAsync(() -> {
-                try {
-                    tailer.take();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            Thread.sleep(100);
+            CompletableFuture<Void> take = new CompletableFuture<>();
+            Thread taker = takeOn(tailer, take);
+            Await.waitingIn(taker, GrowLog.class, "awaitAppend");
             reader.close();
-            assertThatThrownBy(() -> take.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(() -> take.get(PausingSyscalls.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(ClosedLogException.class);
         }
+    }
+
+    /** Starts a thread that takes the next record from {@code tailer}, completing {@code done}. */
+    private static Thread takeOn(Tailer tailer, CompletableFuture<Void> done) {
+        Thread thread = new Thread(() -> {
+            try {
+                tailer.take();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "taker");
+        thread.start();
+        return thread;
     }
 
     @Test

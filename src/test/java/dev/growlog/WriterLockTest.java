@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,11 +26,10 @@ class WriterLockTest {
         try (GrowLog first = GrowLog.open(file)) {
             long a = first.append(bytes("before"));
 
-            long started = System.nanoTime();
+            // It returns while the first writer still holds the lock: a refusal, not a wait for it.
             assertThatThrownBy(() -> GrowLog.open(file))
                     .isInstanceOf(LogLockedException.class)
                     .hasMessageContaining(file.getFileName().toString());
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
 
             // The refused opens released nothing of the first writer's: the lock still holds.
             for (int i = 0; i < 3; i++) {

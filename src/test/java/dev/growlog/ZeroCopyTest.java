@@ -3,6 +3,9 @@ package dev.growlog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +76,7 @@ class ZeroCopyTest {
         assertThat(log.stats().moves()).isGreaterThan(5);
         log.close();
         for (int i = 0; i < 5; i++) {
-            System.gc(); // the escaped slices alone must keep their address ranges mapped
-            Thread.sleep(20);
+            collectGarbage(); // the escaped slices alone must keep their address ranges mapped
         }
         for (int i = 0; i < escaped.size(); i++) {
             assertThat(StandardCharsets.UTF_8.decode(escaped.get(i).duplicate()).toString()).isEqualTo("kept " + i);
@@ -93,11 +95,10 @@ class ZeroCopyTest {
                 }
             }
             assertThat(log.stats().moves()).isGreaterThan(10);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (mappingsOf(file) > 2 && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(20);
-            }
+            Await.until("the old ranges of " + file + " are unmapped", () -> {
+                collectGarbage();
+                return mappingsOf(file) <= 2;
+            });
             assertThat(mappingsOf(file)).as("mappings of the file left").isLessThanOrEqualTo(2);
         }
         assertThat(mappingsOf(file)).isZero();
@@ -117,10 +118,21 @@ class ZeroCopyTest {
         assertThat(StandardCharsets.UTF_8.decode(kept.get(0)).toString()).isEqualTo("x");
     }
 
-    private static long mappingsOf(Path file) throws Exception {
+    private static long mappingsOf(Path file) {
         String name = file.toAbsolutePath().toString();
         try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
             return lines.filter(line -> line.endsWith(name)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** Returns once a garbage collection has cleared a weakly reachable object made for the purpose. */
+    private static void collectGarbage() {
+        WeakReference<Object> sentinel = new WeakReference<>(new Object());
+        Await.until("a garbage collection clears a weak reference", () -> {
+            System.gc();
+            return sentinel.get() == null;
+        });
     }
 }

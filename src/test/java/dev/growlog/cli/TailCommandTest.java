@@ -89,7 +89,7 @@ class TailCommandTest {
     private static void awaitOutput(ByteArrayOutputStream out, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!out.toString(StandardCharsets.UTF_8).equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+            Thread.sleep(5); // polls for the output; the assertion below fails when it never comes
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
     }
