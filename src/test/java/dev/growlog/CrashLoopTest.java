@@ -2,6 +2,7 @@ package dev.growlog;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,7 @@ class CrashLoopTest {
 
     @Test
     @Tag("stress")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // the default of 5 minutes bounds the short runs
     void hundredsOfKills(Random random) throws Exception {
         crashLoop(400, random);
     }

@@ -4,6 +4,7 @@ import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.UnsupportedFormatException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -92,6 +94,7 @@ class DamagedLogFuzzTest {
 
     @Test
     @Tag("stress")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // the default of 5 minutes bounds the short runs
     void thousandsOfDamagedLogs(Random random) throws Exception {
         for (Harm harm : Harm.values()) {
             fuzz(harm, 1_000, random);

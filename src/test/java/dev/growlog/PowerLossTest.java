@@ -3,6 +3,7 @@ package dev.growlog;
 import dev.growlog.error.CorruptLogException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,6 +88,7 @@ class PowerLossTest {
 
     @Test
     @Tag("stress")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // the default of 5 minutes bounds the short runs
     void manyPowerLosses_ofEveryKind(Random random) throws Exception {
         for (Loss loss : Loss.values()) {
             rounds(loss, 200, random);
