@@ -6,18 +6,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The address ranges the growable mapping hands to the kernel, recorded through the
  * {@code Syscalls} seam and checked against page arithmetic done here: the reservation starts
  * on a 2 MiB boundary and gives back the rest, sync and populate round to whole pages and clip
- * to the mapping, growth in place gives back exactly the headroom it uses, close gives back
- * what is left.
+ * to the mapping, growth in place gives back exactly the headroom it uses (all of it, too) and
+ * advises the grown mapping again, close gives back what is left; segment views end where the
+ * mapping ends.
  */
 class MappingRangesTest {
     private static final int SEGMENT = 64 * 1024;
@@ -71,6 +74,12 @@ class MappingRangesTest {
         public void populateWrite(Path file, long address, long length) throws NativeCallException {
             calls.add(new Call("populateWrite", address, length));
             super.populateWrite(file, address, length);
+        }
+
+        @Override
+        public void adviseRandom(Path file, long address, long length) throws NativeCallException {
+            calls.add(new Call("adviseRandom", address, length));
+            super.adviseRandom(file, address, length);
         }
 
         List<Call> named(String name) {
@@ -187,5 +196,58 @@ class MappingRangesTest {
         assertThat(sys.named("unmap")).containsExactly(
                 new Call("unmap", base + pages(again), pages(length + headroom) - pages(again)),
                 new Call("unmap", base, again));
+    }
+    @Test
+    void growthToTheMappedLength_doesNothing_andGrowthIntoAllTheHeadroom_isInPlace() throws Exception {
+        long length = 2 * page;
+        long headroom = 4 * page;
+        long base = map(length, headroom);
+
+        mapping.growTo(length);
+        assertThat(sys.calls).isEmpty();
+        assertThat(mapping.counters().growths()).isZero();
+
+        sys.truncate(file, fd, length + headroom);
+        mapping.growTo(length + headroom);
+        assertThat(mapping.counters().inPlaceGrowths()).isEqualTo(1);
+        assertThat(mapping.counters().moves()).isZero();
+        assertThat(sys.calls).containsExactly(
+                new Call("unmap", base + length, headroom),
+                new Call("remapInPlace", base, length + headroom));
+    }
+
+    @Test
+    void smallFolioAdvice_coversTheWholeMapping_andIsGivenAgainAfterGrowthInPlace() throws Exception {
+        long length = 2 * page + 100;
+        long base = map(length, 16 * page);
+
+        mapping.adviseSmallFolios();
+        assertThat(mapping.smallFolios()).isTrue();
+        long grown = 5 * page;
+        sys.truncate(file, fd, grown);
+        mapping.growTo(grown);
+        assertThat(sys.named("adviseRandom")).containsExactly(
+                new Call("adviseRandom", base, pages(length)),
+                new Call("adviseRandom", base, grown));
+    }
+
+    @Test
+    void segmentViews_endAtTheMapping_andExposedViewsReadTheSameBytes_afterGrowthToo() throws Exception {
+        map(SEGMENT, 4L * SEGMENT);
+        assertThatThrownBy(() -> mapping.segment(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("segment 1 is not mapped");
+        assertThat(mapping.exposedSegment(0).capacity()).isEqualTo(SEGMENT);
+
+        long grown = SEGMENT + 3 * page;
+        sys.truncate(file, fd, grown);
+        mapping.growTo(grown);
+        mapping.segment(1).putLong(8, 0x0102030405060708L);
+        assertThat(mapping.exposedSegment(1).capacity()).isEqualTo(3 * page);
+        assertThat(mapping.exposedSegment(1).duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(8)).isEqualTo(0x0102030405060708L);
+
+        long again = SEGMENT + 5 * page;
+        sys.truncate(file, fd, again);
+        mapping.growTo(again);
+        assertThat(mapping.exposedSegment(1).capacity()).as("a longer view after growth").isEqualTo(5 * page);
     }
 }
