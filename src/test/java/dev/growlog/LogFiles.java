@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +25,9 @@ import java.util.zip.CRC32C;
 final class LogFiles {
     /** Bytes of the file header; the first record starts here. */
     static final int HEADER_SIZE = 4096;
+    static final byte[] MAGIC = "GROWLOG\0".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION_OFFSET = 8;
+    static final int HEADER_SIZE_OFFSET = 12;
     static final int SEGMENT_SIZE_OFFSET = 16;
     static final int FILE_ID_OFFSET = 24;
     static final int HEADER_CRC_OFFSET = 32;
@@ -57,6 +60,40 @@ final class LogFiles {
         crc.update(head);
         crc.update(payload);
         return (int) crc.getValue();
+    }
+
+    /**
+     * A new header page of format version 1 as the format describes it: magic, version, header
+     * size, segment size, file id, the header CRC32C over bytes 0..32, and an empty log's
+     * checkpoint (at the first record, no records, not clean) with its own CRC32C.
+     */
+    static ByteBuffer headerPage(int segmentSize, long fileId) {
+        ByteBuffer page = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        page.put(0, MAGIC).putInt(VERSION_OFFSET, 1).putInt(HEADER_SIZE_OFFSET, HEADER_SIZE)
+                .putInt(SEGMENT_SIZE_OFFSET, segmentSize).putLong(FILE_ID_OFFSET, fileId);
+        page.putInt(HEADER_CRC_OFFSET, crc(Arrays.copyOf(page.array(), HEADER_CRC_OFFSET)));
+        page.putLong(CHECKPOINT_OFFSET, HEADER_SIZE);
+        page.putInt(CHECKPOINT_CRC_OFFSET,
+                crc(Arrays.copyOfRange(page.array(), CHECKPOINT_OFFSET, CHECKPOINT_CRC_OFFSET)));
+        return page;
+    }
+
+    /**
+     * Writes a data record with {@code payload} at {@code position}, commit word and CRC32C as
+     * the format describes them, and returns the position after it.
+     */
+    static long writeRecord(Path file, long position, byte[] payload) {
+        int word = TYPE_DATA | payload.length;
+        write(file, position, ByteBuffer.allocate(RECORD_HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(word).putInt(recordCrc(position, word, payload)).put(payload).array());
+        return position + recordSize(payload.length);
+    }
+
+    /** Writes padding at {@code position} that reaches {@code segmentEnd} exactly. */
+    static void writePadding(Path file, long position, long segmentEnd) {
+        int word = TYPE_PADDING | Math.toIntExact(segmentEnd - position - RECORD_HEADER);
+        write(file, position, ByteBuffer.allocate(RECORD_HEADER).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(word).putInt(recordCrc(position, word, new byte[0])).array());
     }
 
     static byte[] read(Path file, long position, int length) {
