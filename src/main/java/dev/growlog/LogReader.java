@@ -190,6 +190,7 @@ public final class LogReader implements AutoCloseable {
         for (boolean followed = false; ; ) {
             RecordCursor.Status status = RecordCursor.Status.RECORD;
             long end = log.knownEnd();
+            long handledBefore = handled;
             mapping.acquire();
             try {
                 for (int n = 0; n < BATCH_RECORDS && status == RecordCursor.Status.RECORD; n++) {
@@ -198,6 +199,10 @@ public final class LogReader implements AutoCloseable {
                 }
             } finally {
                 mapping.release();
+            }
+            if (handled > handledBefore) {
+                // Past the record that needed the last follow: a later one needs a follow of its own.
+                followed = false;
             }
             switch (status) {
                 case RECORD:
