@@ -91,7 +91,6 @@ final class Appender {
     /** Segment switches that found the pretoucher's view ready. */
     private long nextViewsUsed;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
 
     /** A segment view and the mapping generation it belongs to. */
     private record NextView(long segment, long generation, ByteBuffer view) {
@@ -118,7 +117,7 @@ final class Appender {
     long append(byte[] payload, int offset, int length) throws IOException {
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload, offset, length);
+        int checksum = RecordFormat.checksum(crc, position, word, payload, offset, length);
         int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, offset, length);
         publish(at, checksum, word);
@@ -129,7 +128,7 @@ final class Appender {
         int length = payload.remaining();
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload);
+        int checksum = RecordFormat.checksum(crc, position, word, payload);
         int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, payload.position(), length);
         publish(at, checksum, word);
@@ -169,7 +168,7 @@ final class Appender {
         if (padding > 0) {
             int at = viewOffset(position, 0);
             int word = RecordFormat.paddingWord((int) padding - RecordFormat.HEADER_SIZE);
-            publish(at, RecordFormat.checksum(crc, scratch, position, word), word);
+            publish(at, RecordFormat.checksum(position, word), word);
             END.setRelease(this, segmentEnd);
             position = segmentEnd;
         }

@@ -1,7 +1,6 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
-import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.recovery.RecordCursor;
 
@@ -38,10 +37,7 @@ public final class LogReader implements AutoCloseable {
     private final RecordCursor cursor;
     /** Where the record after the batch is looked for. */
     private long nextPosition;
-    /**
-     * The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current.
-     * Each payload follows the 12 bytes its CRC32C covers first, so one update checks both.
-     */
+    /** The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current. */
     private final long[] positions = new long[BATCH_RECORDS];
     private final int[] offsets = new int[BATCH_RECORDS];
     private final int[] lengths = new int[BATCH_RECORDS];
@@ -135,22 +131,21 @@ public final class LogReader implements AutoCloseable {
                 return zeroBelowEnd(status, end);
             }
             int length = cursor.length();
-            int size = RecordFormat.CHECKSUM_PREFIX_SIZE + length;
-            if (count > 0 && used + size > BATCH_BYTES) {
+            if (count > 0 && used + length > BATCH_BYTES) {
                 return RecordCursor.Status.RECORD;
             }
-            if (used + size > data.length) {
-                data = Arrays.copyOf(data, used + size);
+            if (used + length > data.length) {
+                data = Arrays.copyOf(data, used + length);
                 readOnlyData = null;
             }
-            if (!cursor.copyRecord(data, used)) {
+            if (!cursor.copyPayload(data, used)) {
                 return RecordCursor.Status.INVALID;
             }
             positions[count] = nextPosition;
-            offsets[count] = used + RecordFormat.CHECKSUM_PREFIX_SIZE;
+            offsets[count] = used;
             lengths[count] = length;
             count++;
-            used += size;
+            used += length;
             nextPosition = cursor.next();
         }
         return RecordCursor.Status.RECORD;

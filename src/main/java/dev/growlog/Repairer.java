@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Explicit repair of a damaged log: a full scan past damage, then either a cut at the first
@@ -67,15 +66,13 @@ final class Repairer {
 
     /** Marks {@code [from, to)} skipped, one record per segment it touches. */
     static void skip(GrowableMapping mapping, long from, long to) {
-        CRC32C crc = new CRC32C();
-        byte[] scratch = new byte[12];
         long segmentSize = mapping.segmentSize();
         for (long at = from; at < to; ) {
             long pieceEnd = Math.min(to, (at / segmentSize + 1) * segmentSize);
             ByteBuffer view = mapping.segment(at / segmentSize);
             int offset = (int) (at % segmentSize);
             int word = RecordFormat.skippedWord((int) (pieceEnd - at - RecordFormat.HEADER_SIZE));
-            view.putInt(offset + RecordFormat.CRC_OFFSET, RecordFormat.checksum(crc, scratch, at, word));
+            view.putInt(offset + RecordFormat.CRC_OFFSET, RecordFormat.checksum(at, word));
             INTS.setRelease(view, offset, word);
             at = pieceEnd;
         }

@@ -25,7 +25,7 @@ class FileHeaderReadTest {
     @Test
     void aFileOfExactlyTheHeaderSize_isAnEmptyLog() throws Exception {
         FileHeader.Fields fields = FileHeader.read(LogFiles.headerPage(SEGMENT, FILE_ID), LogFiles.HEADER_SIZE, FILE);
-        assertThat(fields.version()).isEqualTo(1);
+        assertThat(fields.version()).isEqualTo(2);
         assertThat(fields.segmentSize()).isEqualTo(SEGMENT);
         assertThat(fields.fileId()).isEqualTo(FILE_ID);
         assertThat(fields.checkpoint()).isEqualTo(LogFiles.HEADER_SIZE);
@@ -59,7 +59,7 @@ class FileHeaderReadTest {
         page.putInt(LogFiles.HEADER_CRC_OFFSET, LogFiles.crc(Arrays.copyOf(page.array(), LogFiles.HEADER_CRC_OFFSET)));
         assertThatThrownBy(() -> FileHeader.read(page, LogFiles.HEADER_SIZE, FILE))
                 .isInstanceOf(UnsupportedFormatException.class)
-                .hasMessageContaining("actual=0 expected=1")
+                .hasMessageContaining("actual=0 expected=2")
                 .hasMessageNotContaining("newer");
     }
 

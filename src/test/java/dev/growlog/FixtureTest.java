@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.UnsupportedFormatException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,7 +118,7 @@ class FixtureTest {
         String original = LogFiles.sha256(source.resolve(FixtureWriter.NEWER_VERSION));
 
         assertThatThrownBy(() -> GrowLog.open(file, CONFIG)).isInstanceOf(UnsupportedFormatException.class)
-                .hasMessageContaining("actual=2").hasMessageContaining("newer");
+                .hasMessageContaining("actual=3").hasMessageContaining("newer");
         assertThatThrownBy(() -> GrowLog.openReadOnly(file)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("newer");
         assertThat(LogFiles.sha256(file)).isEqualTo(original);
@@ -134,5 +135,20 @@ class FixtureTest {
         assertThatThrownBy(() -> GrowLog.openReadOnly(file)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("not a growlog file");
         assertThat(LogFiles.sha256(file)).isEqualTo(original);
+    }
+
+    /** A log of the first format version checked its records differently: refused, never misread. */
+    @Test
+    void formatVersion1_isRefusedAsOlder() throws IOException {
+        Path original = CHECKED_IN.resolve(FixtureWriter.FORMAT_1);
+        Path file = work.resolve("copy-of-" + FixtureWriter.FORMAT_1);
+        Files.copy(original, file);
+        String sha = LogFiles.sha256(original);
+
+        assertThatThrownBy(() -> GrowLog.open(file, CONFIG)).isInstanceOf(UnsupportedFormatException.class)
+                .hasMessageContaining("actual=1").hasMessageContaining("older format");
+        assertThatThrownBy(() -> GrowLog.openReadOnly(file)).isInstanceOf(UnsupportedFormatException.class)
+                .hasMessageContaining("older format");
+        assertThat(LogFiles.sha256(file)).isEqualTo(sha);
     }
 }

@@ -29,6 +29,8 @@ public final class FixtureWriter {
     static final String CORRUPT_MIDDLE = "corrupt-middle.glog";
     static final String NEWER_VERSION = "newer-version.glog";
     static final String NOT_A_LOG = "not-a-log.txt";
+    /** Written by format version 1, kept as it was: this version cannot make it. */
+    static final String FORMAT_1 = "format-1.glog";
 
     private FixtureWriter() {
     }
@@ -81,10 +83,10 @@ public final class FixtureWriter {
         LogFiles.flipByte(target, position(CORRUPT_RECORD) + LogFiles.RECORD_HEADER);
     }
 
-    /** {@link #NEWER_RECORDS} records, closed cleanly, then the version set to 2 with a matching header checksum. */
+    /** {@link #NEWER_RECORDS} records, closed cleanly, then the version set to 3 with a matching header checksum. */
     static void newerVersion(Path target) throws IOException {
         write(target, NEWER_RECORDS);
-        LogFiles.setVersion(target, 2);
+        LogFiles.setVersion(target, 3);
     }
 
     private static void write(Path target, int records) throws IOException {

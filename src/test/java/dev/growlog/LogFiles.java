@@ -53,23 +53,35 @@ final class LogFiles {
         return RECORD_HEADER + ((length + 7L) & -8L);
     }
 
-    /** The CRC32C a record at {@code position} with this commit word and payload carries. */
+    /**
+     * The checksum a record at {@code position} with this commit word and payload carries, as
+     * docs/FORMAT.md defines it: CRC32C of the payload XOR seal(position, word).
+     */
     static int recordCrc(long position, int word, byte[] payload) {
-        ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(position).putInt(word).flip();
         CRC32C crc = new CRC32C();
-        crc.update(head);
         crc.update(payload);
-        return (int) crc.getValue();
+        int inner = fmix32((int) (position >>> 3) ^ (int) (position >>> 35) * 0x9E3779B9);
+        return (int) crc.getValue() ^ fmix32(word ^ inner);
+    }
+
+    /** MurmurHash3's 32-bit finalizer. */
+    private static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
     }
 
     /**
-     * A new header page of format version 1 as the format describes it: magic, version, header
+     * A new header page of format version 2 as the format describes it: magic, version, header
      * size, segment size, file id, the header CRC32C over bytes 0..32, and an empty log's
      * checkpoint (at the first record, no records, not clean) with its own CRC32C.
      */
     static ByteBuffer headerPage(int segmentSize, long fileId) {
         ByteBuffer page = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        page.put(0, MAGIC).putInt(VERSION_OFFSET, 1).putInt(HEADER_SIZE_OFFSET, HEADER_SIZE)
+        page.put(0, MAGIC).putInt(VERSION_OFFSET, 2).putInt(HEADER_SIZE_OFFSET, HEADER_SIZE)
                 .putInt(SEGMENT_SIZE_OFFSET, segmentSize).putLong(FILE_ID_OFFSET, fileId);
         page.putInt(HEADER_CRC_OFFSET, crc(Arrays.copyOf(page.array(), HEADER_CRC_OFFSET)));
         page.putLong(CHECKPOINT_OFFSET, HEADER_SIZE);

@@ -50,7 +50,7 @@ class RejectedFileTest {
 
     private Path newerVersion() throws IOException {
         Path file = log("newer.glog");
-        LogFiles.setVersion(file, 2);
+        LogFiles.setVersion(file, 3);
         return file;
     }
 
@@ -103,7 +103,7 @@ class RejectedFileTest {
         Path file = newerVersion();
         assertRefused(file, UnsupportedFormatException.class, "newer");
         assertThatThrownBy(() -> GrowLog.open(file)).hasMessageContaining("version")
-                .hasMessageContaining("actual=2").hasMessageContaining("expected=1");
+                .hasMessageContaining("actual=3").hasMessageContaining("expected=2");
     }
 
     @Test

@@ -24,7 +24,6 @@ final class ChronicleSink implements AppendSink {
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
     private long sequence;
 
     ChronicleSink() {
@@ -36,7 +35,7 @@ final class ChronicleSink implements AppendSink {
     @Override
     public void append(byte[] payload) {
         int length = payload.length;
-        int checksum = RecordFormat.checksum(crc, scratch, sequence++, RecordFormat.dataWord(length), payload, 0,
+        int checksum = RecordFormat.checksum(crc, sequence++, RecordFormat.dataWord(length), payload, 0,
                 length);
         try (DocumentContext document = appender.writingDocument()) {
             Bytes<?> bytes = document.wire().bytes();

@@ -23,7 +23,6 @@ final class FileChannelSink implements AppendSink {
     private final FileChannel channel;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
     /** File position of the next record. */
     private long end = HEADER;
 
@@ -44,13 +43,13 @@ final class FileChannelSink implements AppendSink {
             int padding = (int) (segmentEnd - position);
             int word = RecordFormat.paddingWord(padding - RecordFormat.HEADER_SIZE);
             room(padding);
-            staging.putInt(word).putInt(RecordFormat.checksum(crc, scratch, position, word));
+            staging.putInt(word).putInt(RecordFormat.checksum(position, word));
             zeros(padding - RecordFormat.HEADER_SIZE);
             position = segmentEnd;
         }
         int word = RecordFormat.dataWord(length);
         room(size);
-        staging.putInt(word).putInt(RecordFormat.checksum(crc, scratch, position, word, payload, 0, length));
+        staging.putInt(word).putInt(RecordFormat.checksum(crc, position, word, payload, 0, length));
         staging.put(payload, 0, length);
         zeros(size - RecordFormat.HEADER_SIZE - length);
         end = position + size;

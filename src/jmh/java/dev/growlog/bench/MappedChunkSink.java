@@ -25,7 +25,6 @@ final class MappedChunkSink implements AppendSink {
     private final Path dir;
     private final FileChannel channel;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
     private MappedByteBuffer chunk;
     private long chunkStart;
     /** Position of the next record. */
@@ -52,14 +51,14 @@ final class MappedChunkSink implements AppendSink {
         long segmentEnd = (position | MASK) + 1;
         if (position + size > segmentEnd) {
             int word = RecordFormat.paddingWord((int) (segmentEnd - position) - RecordFormat.HEADER_SIZE);
-            publish((int) (position - chunkStart), RecordFormat.checksum(crc, scratch, position, word), word);
+            publish((int) (position - chunkStart), RecordFormat.checksum(position, word), word);
             position = segmentEnd;
         }
         if (position == chunkStart + SEGMENT_SIZE) {
             map(position);
         }
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload, 0, length);
+        int checksum = RecordFormat.checksum(crc, position, word, payload, 0, length);
         int at = (int) (position - chunkStart);
         chunk.put(at + RecordFormat.HEADER_SIZE, payload, 0, length);
         publish(at, checksum, word);

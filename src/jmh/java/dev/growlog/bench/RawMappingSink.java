@@ -42,7 +42,6 @@ final class RawMappingSink implements AppendSink {
     /** Bytes mapped and bytes in the file; equal between appends. */
     private long mapped;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
     private ByteBuffer view;
     private long viewSegment = -1;
     /** Position of the next record. */
@@ -116,11 +115,11 @@ final class RawMappingSink implements AppendSink {
         }
         if (padding > 0) {
             int word = RecordFormat.paddingWord((int) padding - RecordFormat.HEADER_SIZE);
-            publish(offset(position), RecordFormat.checksum(crc, scratch, position, word), word);
+            publish(offset(position), RecordFormat.checksum(position, word), word);
             position = segmentEnd;
         }
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, scratch, position, word, payload, 0, length);
+        int checksum = RecordFormat.checksum(crc, position, word, payload, 0, length);
         int at = offset(position);
         view.put(at + RecordFormat.HEADER_SIZE, payload, 0, length);
         publish(at, checksum, word);

@@ -191,7 +191,6 @@ public class ScanBenchmark {
     @State(Scope.Thread)
     public static class PerRecord {
         final CRC32C crc = new CRC32C();
-        final byte[] scratch = new byte[12];
         ByteBuffer frame;
 
         @Setup(Level.Trial)
@@ -212,11 +211,11 @@ public class ScanBenchmark {
             int actual;
             if (RecordFormat.isData(word)) {
                 frame.limit(at + RecordFormat.HEADER_SIZE + length).position(at + RecordFormat.HEADER_SIZE);
-                actual = RecordFormat.checksum(r.crc, r.scratch, at, word, frame);
+                actual = RecordFormat.checksum(r.crc, at, word, frame);
                 frame.clear();
                 count++;
             } else {
-                actual = RecordFormat.checksum(r.crc, r.scratch, at, word);
+                actual = RecordFormat.checksum(at, word);
             }
             if (actual != frame.getInt(at + RecordFormat.CRC_OFFSET)) {
                 throw new IllegalStateException("checksum mismatch at " + at);
@@ -254,7 +253,6 @@ public class ScanBenchmark {
     @State(Scope.Thread)
     public static class RawReader {
         final CRC32C crc = new CRC32C();
-        final byte[] scratch = new byte[12];
     }
 
     @Benchmark
@@ -265,7 +263,7 @@ public class ScanBenchmark {
         int length = RecordFormat.length(word);
         byte[] payload = new byte[length];
         f.mapped.get(at + RecordFormat.HEADER_SIZE, payload);
-        if (RecordFormat.checksum(r.crc, r.scratch, position, word, payload, 0, length)
+        if (RecordFormat.checksum(r.crc, position, word, payload, 0, length)
                 != f.mapped.getInt(at + RecordFormat.CRC_OFFSET)) {
             throw new IllegalStateException("checksum mismatch at " + position);
         }

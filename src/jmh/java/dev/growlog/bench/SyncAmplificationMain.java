@@ -7,7 +7,6 @@ import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.nativeio.Syscalls;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -191,8 +190,7 @@ public final class SyncAmplificationMain {
 
     /** CPU time of the whole process (every thread, user and kernel), in nanoseconds. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
     private static void flush(Path dir) throws IOException, InterruptedException {
@@ -260,7 +258,6 @@ public final class SyncAmplificationMain {
         private final Path file;
         private final ByteBuffer staging = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         private final CRC32C crc = new CRC32C();
-        private final byte[] scratch = new byte[12];
         private long end = HEADER;
 
         FileChannelWriter(Path dir) throws IOException {
@@ -277,7 +274,7 @@ public final class SyncAmplificationMain {
             if (staging.remaining() < RECORD) {
                 drain();
             }
-            staging.putInt(word).putInt(RecordFormat.checksum(crc, scratch, end, word, payload, 0, payload.length));
+            staging.putInt(word).putInt(RecordFormat.checksum(crc, end, word, payload, 0, payload.length));
             staging.put(payload);
             for (int i = RecordFormat.HEADER_SIZE + payload.length; i < RECORD; i++) {
                 staging.put((byte) 0);
@@ -325,7 +322,6 @@ public final class SyncAmplificationMain {
         private final long base;
         private final boolean random;
         private final CRC32C crc = new CRC32C();
-        private final byte[] scratch = new byte[12];
         private long mapped = 1 << 20;
         private long end = HEADER;
         private long synced = HEADER;
@@ -383,7 +379,7 @@ public final class SyncAmplificationMain {
             int word = RecordFormat.dataWord(payload.length);
             view.put(at + RecordFormat.HEADER_SIZE, payload);
             view.putInt(at + RecordFormat.CRC_OFFSET,
-                    RecordFormat.checksum(crc, scratch, end, word, payload, 0, payload.length));
+                    RecordFormat.checksum(crc, end, word, payload, 0, payload.length));
             INTS.setRelease(view, at, word);
             end += RECORD;
         }

@@ -1,5 +1,7 @@
 package dev.growlog.cli;
 
+import dev.growlog.internal.format.RecordFormat;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +18,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   0        4        8
  *   | length | CRC32C | payload | zero pad to a multiple of 8 |     little-endian
- *   CRC32C over position (8 bytes) | length (4 bytes) | payload, as growlog computes it
+ *   CRC32C of the payload XOR seal(position, length), as growlog computes it
  * </pre>
  *
  * <p>NOTE: up to {@link #STAGING} bytes of appended records sit in this process until the
@@ -30,7 +32,6 @@ final class FileChannelBaseline implements Closeable {
     private final FileChannel channel;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
-    private final byte[] prefix = new byte[12];
     /** Position of the next record in the file. */
     private long end;
 
@@ -106,16 +107,7 @@ final class FileChannelBaseline implements Closeable {
     }
 
     private int checksum(long position, int length, byte[] payload, int offset) {
-        crc.reset();
-        for (int i = 0; i < 8; i++) {
-            prefix[i] = (byte) (position >>> (8 * i));
-        }
-        for (int i = 0; i < 4; i++) {
-            prefix[8 + i] = (byte) (length >>> (8 * i));
-        }
-        crc.update(prefix, 0, 12);
-        crc.update(payload, offset, length);
-        return (int) crc.getValue();
+        return RecordFormat.checksum(crc, position, length, payload, offset, length);
     }
 
     private static int align(int length) {

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   offset size  field               written
  *   0      8     magic "GROWLOG\0"   at creation
- *   8      4     format version (1)  at creation
+ *   8      4     format version (2)  at creation
  *   12     4     header size (4096)  at creation
  *   16     4     segment size        at creation; a power of two, 64 KiB .. 1 GiB
  *   20     4     reserved (0)
@@ -38,7 +38,7 @@ import java.util.zip.CRC32C;
  */
 public final class FileHeader {
     public static final int SIZE = 4096;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int MIN_SEGMENT_SIZE = 64 * 1024;
     public static final int MAX_SEGMENT_SIZE = 1 << 30;
 
@@ -108,7 +108,9 @@ public final class FileHeader {
         int version = p.getInt(VERSION_OFFSET);
         if (version != VERSION) {
             throw new UnsupportedFormatException(file, "unsupported format version in " + file + ": actual="
-                    + version + " expected=" + VERSION + (version > VERSION ? " (written by a newer growlog)" : ""));
+                    + version + " expected=" + VERSION + (version > VERSION ? " (written by a newer growlog)" : version == 1
+                    ? " (an older format: version 1 checked records differently; read it with the growlog that wrote it)"
+                    : ""));
         }
         int expectedCrc = crc(p, 0, HEADER_CRC_OFFSET);
         int actualCrc = p.getInt(HEADER_CRC_OFFSET);

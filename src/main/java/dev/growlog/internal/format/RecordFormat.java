@@ -1,9 +1,6 @@
 package dev.growlog.internal.format;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -21,7 +18,10 @@ import java.util.zip.CRC32C;
  *   commit word   bits 31..30: type   01 = data, 10 = padding, 11 = skipped (00 is invalid)
  *                 bits 29..0 : payload length in bytes (0 allowed)
  *                 the whole word 0: nothing written here yet, the end of the log
- *   CRC32C        over position (8 bytes) | commit word (4 bytes) | payload (data only)
+ *   CRC32C        crc32c(payload) XOR seal(position, commit word); padding and skipped
+ *                 records have no payload bytes in it (crc32c of nothing is 0)
+ *   seal(p, w)    fmix32(w XOR fmix32(int(p >>> 3) XOR int(p >>> 35) * 0x9E3779B9)), with
+ *                 int(x) the low 32 bits and fmix32 MurmurHash3's 32-bit finalizer
  *   padding       fills the rest of a segment when the next record does not fit in it;
  *                 its length reaches the segment end exactly; its CRC covers no payload
  *   skipped       a damaged range that an explicit repair gave up on; readers pass over its
@@ -31,6 +31,12 @@ import java.util.zip.CRC32C;
  * The writer stores payload and CRC first and the commit word last, with release semantics;
  * readers load the commit word with acquire semantics, so a non-zero word means a complete
  * record.
+ *
+ * <p>A record is checked with one CRC32C pass over its payload, bytes that lie together in the
+ * file. The seal binds the result to the record's commit word and position: it is a bijection
+ * of the word for a fixed position, and of the position within any 32 GiB-aligned window for a
+ * fixed word, so a changed word, or a record copied or shifted by less than 32 GiB, never
+ * validates (farther copies fail as a random 32-bit checksum would).
  */
 public final class RecordFormat {
     /** Bytes before the payload: commit word and CRC32C. */
@@ -41,11 +47,6 @@ public final class RecordFormat {
     public static final int MAX_LENGTH = (1 << 30) - 1;
 
     public static final int CRC_OFFSET = 4;
-    /** Bytes the CRC32C covers before the payload: position (8) and commit word (4). */
-    public static final int CHECKSUM_PREFIX_SIZE = 12;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int TYPE_MASK = 0xC000_0000;
     private static final int TYPE_DATA = 0x4000_0000;
@@ -111,53 +112,43 @@ public final class RecordFormat {
     }
 
     /**
-     * Writes the {@value #CHECKSUM_PREFIX_SIZE} bytes the CRC32C covers before the payload
-     * (position, then commit word, little-endian) into {@code target} at {@code at}.
+     * The value XORed into a record's CRC32C that binds it to its position and commit word; see
+     * the class comment.
      */
-    public static void writeChecksumPrefix(byte[] target, int at, long position, int word) {
-        LONGS.set(target, at, position);
-        INTS.set(target, at + 8, word);
+    public static int seal(long position, int word) {
+        return fmix32(word ^ fmix32((int) (position >>> 3) ^ (int) (position >>> 35) * 0x9E37_79B9));
     }
 
-    private static void startChecksum(CRC32C crc, byte[] scratch12, long position, int word) {
-        crc.reset();
-        writeChecksumPrefix(scratch12, 0, position, word);
-        crc.update(scratch12, 0, CHECKSUM_PREFIX_SIZE);
+    /** MurmurHash3's 32-bit finalizer: a bijection that mixes every input bit into every output bit. */
+    private static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EB_CA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2_AE35;
+        return h ^ (h >>> 16);
     }
 
-    /** The checksum of a record without payload bytes (padding). */
-    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word) {
-        startChecksum(crc, scratch12, position, word);
-        return (int) crc.getValue();
+    /** The checksum of a record without payload bytes (padding, skipped). */
+    public static int checksum(long position, int word) {
+        return seal(position, word);
     }
 
     /** The checksum of a record whose payload is in an array. */
-    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word, byte[] payload, int offset,
-                               int length) {
-        startChecksum(crc, scratch12, position, word);
+    public static int checksum(CRC32C crc, long position, int word, byte[] payload, int offset, int length) {
+        crc.reset();
         crc.update(payload, offset, length);
-        return (int) crc.getValue();
-    }
-
-    /** The checksum of a record whose payload is between the buffer's position and limit. */
-    public static int checksum(CRC32C crc, byte[] scratch12, long position, int word, ByteBuffer payload) {
-        startChecksum(crc, scratch12, position, word);
-        int start = payload.position();
-        crc.update(payload);
-        payload.position(start);
-        return (int) crc.getValue();
+        return (int) crc.getValue() ^ seal(position, word);
     }
 
     /**
-     * The checksum of a record whose payload is in an array right after room for its prefix:
-     * writes the prefix at {@code prefixAt}, then runs one CRC32C update over prefix and the
-     * {@code length} payload bytes at {@code prefixAt + CHECKSUM_PREFIX_SIZE}.
+     * The checksum of a record whose payload is between the buffer's position and limit; the
+     * buffer's position is left as it was.
      */
-    public static int checksumWithPrefix(CRC32C crc, byte[] buffer, int prefixAt, long position, int word,
-                                         int length) {
-        writeChecksumPrefix(buffer, prefixAt, position, word);
+    public static int checksum(CRC32C crc, long position, int word, ByteBuffer payload) {
         crc.reset();
-        crc.update(buffer, prefixAt, CHECKSUM_PREFIX_SIZE + length);
-        return (int) crc.getValue();
+        int start = payload.position();
+        crc.update(payload);
+        payload.position(start);
+        return (int) crc.getValue() ^ seal(position, word);
     }
 }

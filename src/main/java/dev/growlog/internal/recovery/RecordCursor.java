@@ -35,7 +35,6 @@ public final class RecordCursor {
     private final GrowableMapping mapping;
     private final int segmentShift;
     private final CRC32C crc = new CRC32C();
-    private final byte[] scratch = new byte[12];
 
     /** The current segment view, its index and the generation it belongs to. */
     private ByteBuffer view;
@@ -89,7 +88,7 @@ public final class RecordCursor {
         }
         if (!RecordFormat.isData(word)) {
             next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
-            return checksumMatches(RecordFormat.checksum(crc, scratch, position, word)) ? Status.PADDING : Status.INVALID;
+            return checksumMatches(RecordFormat.checksum(position, word)) ? Status.PADDING : Status.INVALID;
         }
         next = position + RecordFormat.recordSize(RecordFormat.length(word));
         // Read the mapped length again: the writer grows the mapping before it publishes a
@@ -145,26 +144,14 @@ public final class RecordCursor {
     public boolean copyPayload(byte[] target, int at) {
         int length = length();
         view.get(offset + RecordFormat.HEADER_SIZE, target, at, length);
-        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, target, at, length));
-    }
-
-    /**
-     * Copies the inspected record's payload into {@code target} at
-     * {@code at + RecordFormat.CHECKSUM_PREFIX_SIZE}, writes the checksummed prefix before it
-     * and checks the CRC32C over both in one pass; false, with {@link #problem()} set, when it
-     * does not match. The prefix bytes are left in {@code target}.
-     */
-    public boolean copyRecord(byte[] target, int at) {
-        int length = length();
-        view.get(offset + RecordFormat.HEADER_SIZE, target, at + RecordFormat.CHECKSUM_PREFIX_SIZE, length);
-        return checksumMatches(RecordFormat.checksumWithPrefix(crc, target, at, position, word, length));
+        return checksumMatches(RecordFormat.checksum(crc, position, word, target, at, length));
     }
 
     /** Checks the inspected record's CRC32C over the mapped bytes, without copying. */
     public boolean verifyInPlace() {
         int start = offset + RecordFormat.HEADER_SIZE;
         frame.limit(start + length()).position(start);
-        return checksumMatches(RecordFormat.checksum(crc, scratch, position, word, frame));
+        return checksumMatches(RecordFormat.checksum(crc, position, word, frame));
     }
 
     /** Offset of the inspected record's payload within its segment. */
