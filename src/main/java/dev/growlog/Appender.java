@@ -41,6 +41,10 @@ final class Appender {
     private final int fd;
     private final GrowableMapping mapping;
     private final GrowLogConfig config;
+    /** Global position of this file's byte 0: checksums bind records to base + offset. */
+    private final long base;
+    /** Bytes of positions this file covers; the file never grows past it. */
+    private final long span;
     private final int segmentShift;
     private final long segmentMask;
 
@@ -96,13 +100,15 @@ final class Appender {
     private record NextView(long segment, long generation, ByteBuffer view) {
     }
 
-    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config,
+    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config, long base, long span,
              long end, long records, long payloadBytes, long fileSize) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
         this.mapping = mapping;
         this.config = config;
+        this.base = base;
+        this.span = span;
         this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
         this.segmentMask = mapping.segmentSize() - 1L;
         this.end = end;
@@ -117,7 +123,7 @@ final class Appender {
     long append(byte[] payload, int offset, int length) throws IOException {
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, position, word, payload, offset, length);
+        int checksum = RecordFormat.checksum(crc, base + position, word, payload, offset, length);
         int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, offset, length);
         publish(at, checksum, word);
@@ -128,7 +134,7 @@ final class Appender {
         int length = payload.remaining();
         long position = makeRoom(length);
         int word = RecordFormat.dataWord(length);
-        int checksum = RecordFormat.checksum(crc, position, word, payload);
+        int checksum = RecordFormat.checksum(crc, base + position, word, payload);
         int at = viewOffset(position, length);
         view.put(at + RecordFormat.HEADER_SIZE, payload, payload.position(), length);
         publish(at, checksum, word);
@@ -168,11 +174,43 @@ final class Appender {
         if (padding > 0) {
             int at = viewOffset(position, 0);
             int word = RecordFormat.paddingWord((int) padding - RecordFormat.HEADER_SIZE);
-            publish(at, RecordFormat.checksum(position, word), word);
+            publish(at, RecordFormat.checksum(base + position, word), word);
             END.setRelease(this, segmentEnd);
             position = segmentEnd;
         }
         return position;
+    }
+
+    /**
+     * Whether a record of {@code length} payload bytes fits in this file after the current end,
+     * with the padding to a segment end it may need. Under the append lock.
+     */
+    boolean fits(int length) {
+        long position = end;
+        long size = RecordFormat.recordSize(length);
+        long segmentEnd = (position | segmentMask) + 1;
+        long padding = position + size > segmentEnd ? segmentEnd - position : 0;
+        return position + padding + size <= span;
+    }
+
+    /**
+     * Ends this file for good: pads from the end to the end of the span (a record that did not
+     * fit went to the next file), so that readers move on to the next file. Nothing to write
+     * when the end is the span end. Under the append lock.
+     */
+    void seal() throws IOException {
+        long position = end;
+        if (position >= span) {
+            return;
+        }
+        if (position + RecordFormat.HEADER_SIZE > mappedEnd) {
+            grow(position + RecordFormat.HEADER_SIZE);
+        }
+        long segmentEnd = (position | segmentMask) + 1;
+        int at = viewOffset(position, 0);
+        int word = RecordFormat.paddingWord((int) (segmentEnd - position) - RecordFormat.HEADER_SIZE);
+        publish(at, RecordFormat.checksum(base + position, word), word);
+        END.setRelease(this, segmentEnd);
     }
 
     /** The offset of {@code position} in the current view, switching views when the record is outside it. */
@@ -217,9 +255,9 @@ final class Appender {
         mapping.refuseInsideLease("an append that must grow the log");
         long page = sys.pageSize();
         long target = (needed + page - 1) & -page;
-        if (target > config.maxSize()) {
-            throw new LogFullException(file, "log " + file + " reached its maximum size: needed=" + needed
-                    + " maxSize=" + config.maxSize());
+        if (target > span) {
+            throw new IllegalStateException("file " + file + " cannot grow past its span: needed=" + needed
+                    + " span=" + span);
         }
         // Only growth under the append lock, which this thread holds, changes the file size.
         long actual = sys.size(file, fd);
@@ -244,7 +282,7 @@ final class Appender {
     private long growthSize(long size, long target) {
         long page = sys.pageSize();
         long step = Math.min(Math.max(size, page), config.maxGrowthStep());
-        return Math.min(config.maxSize(), Math.max(target, (size + step + page - 1) & -page));
+        return Math.min(span, Math.max(target, (size + step + page - 1) & -page));
     }
 
     /**
@@ -259,7 +297,7 @@ final class Appender {
             // under: a growth cannot land between the reads and make this reserve a stale range.
             long size = fileSize;
             long newSize = growthSize(size, size + 1);
-            if (newSize <= reservedTo || size + 1 > config.maxSize()) {
+            if (newSize <= reservedTo || size + 1 > span) {
                 return;
             }
             try {
@@ -276,7 +314,7 @@ final class Appender {
 
     /** Pretoucher, under the append lock: grows by one step before the writer needs it. */
     void growAhead() throws IOException {
-        if (mappedEnd < config.maxSize()) {
+        if (mappedEnd < span) {
             grow(mappedEnd + 1);
         }
     }
@@ -290,6 +328,13 @@ final class Appender {
     void startPretoucher(Pretoucher task) {
         pretouching = task;
         task.start();
+    }
+
+    /** Asks the pretoucher, if any, to stop, without waiting for it: this file is sealed. */
+    void signalPretoucherStop() {
+        if (pretouching != null) {
+            pretouching.signalStop();
+        }
     }
 
     /** Stops the pretoucher, if any, and waits for it. */

@@ -30,9 +30,12 @@ final class Follower {
     private final GrowableMapping mapping;
     /** The follow lock: the {@link LockOrder#WRITE} lock of a read-only log. */
     private final OrderedLock lock;
+    /** Global position of the file's byte 0, for checksums. */
+    private final long base;
     private volatile Found found;
 
-    Follower(Path file, Syscalls sys, int fd, GrowableMapping mapping, OrderedLock lock, Found found) {
+    Follower(Path file, Syscalls sys, int fd, GrowableMapping mapping, OrderedLock lock, long base, Found found) {
+        this.base = base;
         this.file = file;
         this.sys = sys;
         this.fd = fd;
@@ -79,7 +82,7 @@ final class Follower {
         try {
             followGrowth();
             Found last = found;
-            RecordScanner.Result scan = RecordScanner.inLeases(mapping, last.end(), false, Long.MAX_VALUE,
+            RecordScanner.Result scan = RecordScanner.inLeases(mapping, base, last.end(), false, Long.MAX_VALUE,
                     GrowLog.SCAN_PIECE, position -> { });
             found = new Found(scan.end(), last.records() + scan.records(), last.bytes() + scan.bytes());
             return found;

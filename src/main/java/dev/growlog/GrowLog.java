@@ -2,7 +2,8 @@ package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
-import dev.growlog.error.NativeCallException;
+import dev.growlog.error.GrowLogException;
+import dev.growlog.error.RecordsDroppedException;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
@@ -12,17 +13,26 @@ import dev.growlog.internal.recovery.RecordScanner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
- * An append-only log in one memory-mapped file that grows while it is mapped.
+ * An append-only log: a directory holding a chain of memory-mapped files, each of which grows
+ * while it is mapped.
  *
  * <p>Records are byte arrays of 0 to {@link #maxPayload()} bytes. {@link #append(byte[])}
- * returns the record's position: its byte offset in the file, stable forever. Appends from
+ * returns the record's position, stable forever. Positions are global: file {@code i} of the
+ * log covers positions {@code [i * rollSize, (i + 1) * rollSize)} and a record's position is
+ * its file's base plus its offset in the file, so in a log that never rolled a position is the
+ * byte offset in its first file. When a record does not fit in the current file, the writer
+ * rolls to the next one; readers, tailers and {@link #verify()} cross files on their own. Appends from
  * several threads are safe and serialised. Reads may run on any number of threads alongside
  * appends, and every record is checked against its CRC32C before it is handed out:
  * {@link #read(long)} returns a copy; {@link LogReader#payload()} and {@link Tailer#payload()}
@@ -38,11 +48,15 @@ import java.util.function.LongConsumer;
  * <p>One process at a time may open a log for writing ({@link #open(Path)}); others may follow
  * it with {@link #openReadOnly(Path)}.
  *
+ * <p>{@link #truncateBefore(long)} moves the {@link #startPosition() start} durably and deletes
+ * the files wholly below it; reading below the start throws
+ * {@link dev.growlog.error.RecordsDroppedException}.
+ *
  * <p>NOTE: a record that fails its checksum is never returned; reading it throws
  * {@link CorruptLogException} with its position. Recovery on open cuts only what follows the
  * last valid record after the checkpoint; damage before the checkpoint is reported when read.
  *
- * <p>NOTE: if another process truncates the file while it is mapped, access to the lost pages
+ * <p>NOTE: if another process truncates a data file while it is mapped, access to the lost pages
  * can raise SIGBUS; growlog detects shrinking when it grows, syncs or follows the file (a
  * writer that detects it then refuses appends and syncs, as after a failed sync), but cannot
  * guard against a truncation that races a read or a write.
@@ -51,73 +65,64 @@ public final class GrowLog implements AutoCloseable {
     /** Bytes a long scan covers inside one lease. */
     static final long SCAN_PIECE = 8L << 20;
 
-    private final Path file;
-    private final Syscalls sys;
-    private final int fd;
-    private final GrowableMapping mapping;
+    private final Chain chain;
+    private final Path dir;
     private final int maxPayload;
-    /** The writer and its checkpoints; both null for a read-only log. */
-    private final Appender appender;
-    private final Checkpointer checkpointer;
     private final Durability durability;
     private final RecoveryReport recovery;
-    /** Serialises appends and growth (the append lock), or a read-only log's following; see {@link LockOrder}. */
-    private final OrderedLock lock;
     /** Wakes tailers in this process after each append and at close. */
     private final Signal appended = new Signal();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
+    /** Nanoseconds between interval syncs. */
+    private final long flusherNanos;
+    /** Interval syncs; null unless the durability policy is {@link Durability#INTERVAL}. */
+    private final Thread flusher;
 
-    /** Follows the file's growth and finds new records; null for a writer. */
-    private final Follower follower;
-
-    /** A writer (appender and checkpointer set) or a read-only log (follower set). */
-    GrowLog(Path file, Syscalls sys, int fd, GrowableMapping mapping, int segmentSize, Appender appender,
-            Checkpointer checkpointer, Follower follower, Durability durability, RecoveryReport recovery) {
-        this.file = file;
-        this.sys = sys;
-        this.fd = fd;
-        this.mapping = mapping;
-        this.maxPayload = GrowLogConfig.maxPayload(segmentSize);
-        this.appender = appender;
-        this.checkpointer = checkpointer;
-        this.lock = appender != null ? checkpointer.appendLock() : follower.lock();
-        this.follower = follower;
-        this.durability = durability;
+    GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
+        this.chain = chain;
+        this.dir = chain.dir();
+        this.maxPayload = GrowLogConfig.maxPayload(chain.segmentSize());
+        this.durability = chain.isReadOnly() ? Durability.NONE : config.durability();
         this.recovery = recovery;
+        this.flusherNanos = config.syncInterval().toNanos();
+        this.flusher = durability == Durability.INTERVAL ? startFlusher() : null;
     }
 
     /**
-     * Opens the log at {@code path} for writing with the default configuration, creating it if
-     * absent, and recovers it.
+     * Opens the log in the directory {@code path} for writing with the default configuration,
+     * creating it if absent, and recovers it.
      *
-     * @param path the log file; its directory must exist
+     * @param path the log's directory; created if absent, and then its parent must exist
      * @return the open log; close it when done
      * @throws dev.growlog.error.LogLockedException when another writer, in this process or
      *                                              another, has the log open
-     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
-     *                                                      or has a newer format version
-     * @throws CorruptLogException when the file header is damaged
-     * @throws IOException when the file cannot be created, opened or mapped
+     * @throws dev.growlog.error.UnsupportedFormatException when {@code path} is a file, or a data
+     *                                                      file is not a growlog file or has
+     *                                                      another format version
+     * @throws CorruptLogException when a file header is damaged or a file does not belong to the log
+     * @throws IOException when a file cannot be created, opened or mapped
      */
     public static GrowLog open(Path path) throws IOException {
         return open(path, GrowLogConfig.defaults());
     }
 
     /**
-     * Opens the log at {@code path} for writing, creating it if absent, and recovers it. A new
-     * file is laid out as {@code config} says; an existing one keeps its segment size.
+     * Opens the log in the directory {@code path} for writing, creating it if absent, and
+     * recovers it. A new log is laid out as {@code config} says; an existing one keeps its
+     * segment size and roll size.
      *
-     * @param path   the log file; its directory must exist
+     * @param path   the log's directory; created if absent, and then its parent must exist
      * @param config sizes, growth and durability
      * @return the open log; close it when done
      * @throws dev.growlog.error.LogLockedException when another writer, in this process or
      *                                              another, has the log open
-     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
-     *                                                      or has a newer format version
-     * @throws CorruptLogException when the file header is damaged
-     * @throws dev.growlog.error.LogFullException when there is no room to create the file
-     * @throws IOException when the file cannot be created, opened or mapped
+     * @throws dev.growlog.error.UnsupportedFormatException when {@code path} is a file, or a data
+     *                                                      file is not a growlog file or has
+     *                                                      another format version
+     * @throws CorruptLogException when a file header is damaged or a file does not belong to the log
+     * @throws dev.growlog.error.LogFullException when there is no room to create the first file
+     * @throws IOException when a file cannot be created, opened or mapped
      */
     public static GrowLog open(Path path, GrowLogConfig config) throws IOException {
         return Opener.openWritable(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
@@ -126,15 +131,16 @@ public final class GrowLog implements AutoCloseable {
 
     /**
      * Opens an existing log for reading only. Another process may be writing it: readers follow
-     * its growth. Nothing in the file is changed.
+     * its growth and its new files, and let go of files it deletes. Nothing is changed.
      *
-     * @param path the log file
+     * @param path the log's directory
      * @return the open, read-only log; close it when done
-     * @throws java.nio.file.NoSuchFileException when the file does not exist
-     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
-     *                                                      or has a newer format version
-     * @throws CorruptLogException when the file header is damaged
-     * @throws IOException when the file cannot be opened or mapped
+     * @throws java.nio.file.NoSuchFileException when the directory, or any data file in it, does not exist
+     * @throws dev.growlog.error.UnsupportedFormatException when {@code path} is a file, or a data
+     *                                                      file is not a growlog file or has
+     *                                                      another format version
+     * @throws CorruptLogException when a file header is damaged
+     * @throws IOException when a file cannot be opened or mapped
      */
     public static GrowLog openReadOnly(Path path) throws IOException {
         return openReadOnly(path, GrowLogConfig.defaults());
@@ -143,7 +149,7 @@ public final class GrowLog implements AutoCloseable {
     /**
      * As {@link #openReadOnly(Path)}; of the configuration only the headroom applies.
      *
-     * @param path   the log file
+     * @param path   the log's directory
      * @param config its {@link GrowLogConfig#headroom()} is used
      * @return the open, read-only log; close it when done
      * @throws IOException as for {@link #openReadOnly(Path)}
@@ -164,8 +170,8 @@ public final class GrowLog implements AutoCloseable {
      *                               ({@link ClosedLogException}), or when called from a
      *                               zero-copy handler and it cannot run at once (see
      *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
-     *                                            floor or maximum size reached; nothing was
+     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
+     *                                            free-space floor reached; nothing was
      *                                            appended and the log stays usable
      * @throws IOException when growing the file fails, or the writer has failed (after a failed
      *                     sync, or a file shrunk by another process) and refuses writes
@@ -188,8 +194,8 @@ public final class GrowLog implements AutoCloseable {
      *                               ({@link ClosedLogException}), or when called from a
      *                               zero-copy handler and it cannot run at once (see
      *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
-     *                                            floor or maximum size reached; nothing was
+     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
+     *                                            free-space floor reached; nothing was
      *                                            appended and the log stays usable
      * @throws IOException when growing the file fails, or the writer has failed (after a failed
      *                     sync, or a file shrunk by another process) and refuses writes
@@ -210,8 +216,8 @@ public final class GrowLog implements AutoCloseable {
      *                               ({@link ClosedLogException}), or when called from a
      *                               zero-copy handler and it cannot run at once (see
      *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
-     *                                            floor or maximum size reached; nothing was
+     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
+     *                                            free-space floor reached; nothing was
      *                                            appended and the log stays usable
      * @throws IOException when growing the file fails, or the writer has failed (after a failed
      *                     sync, or a file shrunk by another process) and refuses writes
@@ -231,8 +237,8 @@ public final class GrowLog implements AutoCloseable {
      *                               ({@link ClosedLogException}), or when called from a
      *                               zero-copy handler and it cannot run at once (see
      *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow: disk full, free-space
-     *                                            floor or maximum size reached; nothing was
+     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
+     *                                            free-space floor reached; nothing was
      *                                            appended and the log stays usable
      * @throws IOException when growing the file fails, or the writer has failed (after a failed
      *                     sync, or a file shrunk by another process) and refuses writes, or the sync fails
@@ -256,31 +262,45 @@ public final class GrowLog implements AutoCloseable {
 
     private long append(byte[] payload, int offset, int length, boolean durable) throws IOException {
         checkAppend(length, durable);
+        OrderedLock lock = writerLock();
+        LogFile file;
         long position;
         lock.lockOrRefuse("append");
         try {
-            position = writer().append(payload, offset, length);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
+            checkWritable();
+            file = chain.fileFor(length);
+            position = file.append(payload, offset, length);
+            chain.appended(file, position);
         } finally {
             lock.unlock();
         }
-        return committed(position, length, durable);
+        return committed(file, position, length, durable);
     }
 
     private long append(ByteBuffer payload, boolean durable) throws IOException {
         int length = payload.remaining();
         checkAppend(length, durable);
+        OrderedLock lock = writerLock();
+        LogFile file;
         long position;
         lock.lockOrRefuse("append");
         try {
-            position = writer().append(payload);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
+            checkWritable();
+            file = chain.fileFor(length);
+            position = file.append(payload);
+            chain.appended(file, position);
         } finally {
             lock.unlock();
         }
-        return committed(position, length, durable);
+        return committed(file, position, length, durable);
+    }
+
+    private OrderedLock writerLock() {
+        checkOpen();
+        if (chain.isReadOnly()) {
+            throw new IllegalStateException("log " + dir + " is open read-only");
+        }
+        return chain.appendLock();
     }
 
     /**
@@ -290,23 +310,23 @@ public final class GrowLog implements AutoCloseable {
     private void checkAppend(int length, boolean durable) {
         checkLength(length);
         if (durable) {
-            mapping.refuseInsideLease("a durable append");
+            GrowableMapping.refuseInsideAnyLease("a durable append", dir);
         }
     }
 
-    /** Wakes tailers, then waits for durability if asked. */
-    private long committed(long position, int length, boolean durable) throws IOException {
+    /** Wakes tailers, then waits for durability if asked; returns the record's global position. */
+    private long committed(LogFile file, long position, int length, boolean durable) throws IOException {
         appended.signalAll();
         if (durable) {
-            checkpointer.syncTo(position + RecordFormat.recordSize(length));
+            chain.syncTo(file, position + RecordFormat.recordSize(length));
         }
-        return position;
+        return file.base() + position;
     }
 
     /**
-     * Makes every appended record durable: writes the new pages to disk, then the checkpoint. If
-     * this fails the log refuses further appends and syncs, since the kernel may have dropped
-     * the pages it could not write.
+     * Makes every appended record durable, in every file: writes the new pages to disk, then the
+     * checkpoints, and the directory entries of new files. If this fails the log refuses further
+     * appends and syncs, since the kernel may have dropped the pages it could not write.
      *
      * @throws IllegalStateException when the log is read-only, or closed
      *                               ({@link ClosedLogException}), or when called from a
@@ -314,8 +334,14 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when the sync fails, or the writer failed earlier
      */
     public void sync() throws IOException {
-        writer();
-        checkpointer.syncTo(appender.end());
+        writerLock();
+        LogFile file = chain.current();
+        file.checkpointer().checkUsable();
+        long end = file.appender().end();
+        if (file.checkpointer().syncedEnd() < end) {
+            GrowableMapping.refuseInsideAnyLease("sync", dir);
+        }
+        chain.syncTo(file, end);
     }
 
     /**
@@ -324,15 +350,16 @@ public final class GrowLog implements AutoCloseable {
      * @param position a record's position, as {@link #append(byte[])} returned it
      * @return a new array holding the record's payload
      * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws RecordsDroppedException when {@code position} lies before the start position
      * @throws CorruptLogException when the record fails validation
      * @throws ClosedLogException when the log is closed
      * @throws IOException when following another process's writes fails
      */
     public byte[] read(long position) throws IOException {
-        return atRecord(position, cursor -> {
+        return atRecord(position, (file, cursor) -> {
             byte[] payload = new byte[cursor.length()];
             if (!cursor.copyPayload(payload, 0)) {
-                throw corrupt(position, cursor.problem());
+                throw file.corrupt(cursor.position(), cursor.problem());
             }
             return payload;
         });
@@ -345,53 +372,66 @@ public final class GrowLog implements AutoCloseable {
      * @param position a record's position, as {@link #append(byte[])} returned it
      * @param handler  called once, with the position and a read-only view of the payload
      * @throws IllegalArgumentException when no record starts at {@code position}
+     * @throws RecordsDroppedException when {@code position} lies before the start position
      * @throws CorruptLogException when the record fails validation
      * @throws ClosedLogException when the log is closed
      * @throws IOException when following another process's writes fails
      */
     public void read(long position, RecordHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
-        atRecord(position, cursor -> {
+        atRecord(position, (file, cursor) -> {
             if (!cursor.verifyInPlace()) {
-                throw corrupt(position, cursor.problem());
+                throw file.corrupt(cursor.position(), cursor.problem());
             }
-            long segment = position / mapping.segmentSize();
+            GrowableMapping mapping = file.mapping();
+            long segment = cursor.position() / mapping.segmentSize();
             handler.onRecord(position, mapping.exposedSegment(segment).slice(cursor.payloadOffset(), cursor.length()));
             return null;
         });
     }
 
-    private interface CursorAction<T> {
-        T apply(RecordCursor cursor) throws IOException;
+    private interface FileAction<T> {
+        T apply(LogFile file, RecordCursor cursor) throws IOException;
     }
 
     /** Runs {@code action} inside a lease with a cursor on the record at {@code position}. */
-    private <T> T atRecord(long position, CursorAction<T> action) throws IOException {
+    private <T> T atRecord(long position, FileAction<T> action) throws IOException {
         checkPosition(position, false);
-        RecordCursor cursor = new RecordCursor(mapping);
-        for (boolean followed = false; ; followed = true) {
-            mapping.acquire();
+        for (int attempt = 0; ; attempt++) {
+            LogFile file = fileOf(position);
             try {
-                RecordCursor.Status status = cursor.inspect(position);
-                if (status == RecordCursor.Status.RECORD) {
-                    return action.apply(cursor);
-                }
-                if (status != RecordCursor.Status.NOT_MAPPED || followed) {
-                    String why = status == RecordCursor.Status.INVALID ? cursor.problem() : status.name();
-                    if (position == startPosition()) {
-                        throw corrupt(position, "no valid first record: " + why); // a record always starts here
-                    }
-                    throw notARecord(position, why);
-                }
-            } finally {
-                mapping.release();
+                return file.atRecord(position - file.base(), position == startPosition(),
+                        cursor -> action.apply(file, cursor));
+            } catch (ClosedLogException closedUnderUs) {
+                reopened(closedUnderUs, attempt, position);
             }
-            followGrowth();
         }
     }
 
+    /**
+     * After a file was closed under a reader (retired after a roll, or deleted below the start):
+     * rethrows when the log itself is closed or the records were dropped, else lets the caller
+     * look the file up again.
+     */
+    void reopened(ClosedLogException closedUnderUs, int attempt, long position) throws IOException {
+        checkOpen();
+        chain.checkNotDropped(position);
+        if (attempt > 100) {
+            throw closedUnderUs;
+        }
+    }
+
+    /** The open file that holds {@code position}; IllegalArgumentException when there is none. */
+    private LogFile fileOf(long position) throws IOException {
+        LogFile file = chain.fileAt(position / chain.span());
+        if (file == null) {
+            throw notARecord(position, "no data file holds it");
+        }
+        return file;
+    }
+
     private IllegalArgumentException notARecord(long position, String why) {
-        return new IllegalArgumentException("no record starts at position " + position + " in " + file + ": " + why);
+        return new IllegalArgumentException("no record starts at position " + position + " in " + dir + ": " + why);
     }
 
     /**
@@ -436,25 +476,55 @@ public final class GrowLog implements AutoCloseable {
         if (position == endPosition() || position == startPosition()) {
             return;
         }
-        RecordCursor cursor = new RecordCursor(mapping);
-        mapping.acquire();
-        try {
-            RecordCursor.Status status = cursor.inspect(position);
-            if (status != RecordCursor.Status.RECORD && status != RecordCursor.Status.PADDING) {
-                throw notARecord(position, status == RecordCursor.Status.INVALID ? cursor.problem() : status.name());
+        for (int attempt = 0; ; attempt++) {
+            LogFile file = fileOf(position);
+            try {
+                file.checkRecordStart(position - file.base());
+                return;
+            } catch (ClosedLogException closedUnderUs) {
+                reopened(closedUnderUs, attempt, position);
             }
-        } finally {
-            mapping.release();
         }
     }
 
     /**
-     * Checks every record from the start to the current end, going on past damage, and reports
-     * what is damaged. Changes nothing; records appended meanwhile are not checked. Takes as long
-     * as reading the whole log.
+     * Moves the start of the log to {@code position} durably, then deletes every data file whose
+     * records all lie before it (never the file being written). Reading before the new start
+     * throws {@link RecordsDroppedException}; readers and tailers positioned there get it at
+     * their next call. Syncs first, so that the new start never lies past durable records. A
+     * position at or before the current start changes nothing.
+     *
+     * <p>The new start is durable on return: a crash never brings dropped records back. A crash
+     * before the files are deleted leaves them to the next open for writing, which deletes them.
+     *
+     * @param position a record's position, or {@link #endPosition()} to drop every record
+     * @throws IllegalArgumentException when no record starts at {@code position} and it is not
+     *                                  the end
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler (it waits for readers of the files it deletes)
+     * @throws IOException when the sync, writing the start file or deleting a file fails
+     */
+    public void truncateBefore(long position) throws IOException {
+        writerLock();
+        GrowableMapping.refuseInsideAnyLease("truncateBefore", dir);
+        if (position <= startPosition()) {
+            return;
+        }
+        checkStart(position);
+        sync();
+        chain.truncateBefore(position);
+        appended.wakeAll(); // tailers waiting below the new start see it at once
+    }
+
+    /**
+     * Checks every record from the start to the current end, in every file, going on past
+     * damage, and reports what is damaged. Changes nothing; records appended meanwhile are not
+     * checked. Takes as long as reading the whole log.
      *
      * @return the records checked and the damaged ranges found
      * @throws ClosedLogException when the log is closed
+     * @throws RecordsDroppedException when the files were truncated under the check
      * @throws IOException when following another process's writes fails
      */
     public VerifyReport verify() throws IOException {
@@ -468,64 +538,121 @@ public final class GrowLog implements AutoCloseable {
      * @param progress called with the position reached, on the calling thread
      * @return the records checked and the damaged ranges found
      * @throws ClosedLogException when the log is closed
+     * @throws RecordsDroppedException when the files were truncated under the check
      * @throws IOException when following another process's writes fails
      */
     public VerifyReport verify(LongConsumer progress) throws IOException {
+        Objects.requireNonNull(progress, "progress");
         long end = endPosition();
-        RecordScanner.Result result = RecordScanner.inLeases(mapping, startPosition(), true, end, SCAN_PIECE,
-                Objects.requireNonNull(progress, "progress"));
-        return new VerifyReport(result.records(), result.bytes(), result.end(), Repairer.publicDamage(result));
+        long from = startPosition();
+        long records = 0;
+        long bytes = 0;
+        long reached = from;
+        List<Damage> damage = new ArrayList<>();
+        for (long index = from / chain.span(); index <= end / chain.span(); index++) {
+            LogFile file = chain.fileAt(index);
+            if (file == null) {
+                break;
+            }
+            long base = file.base();
+            long local = Math.max(from - base, FileHeader.SIZE);
+            long limit = Math.min(end - base, chain.span());
+            RecordScanner.Result r;
+            try {
+                r = file.verify(local, limit, p -> progress.accept(base + p));
+            } catch (ClosedLogException closedUnderUs) {
+                reopened(closedUnderUs, 0, base + local);
+                index--;
+                continue;
+            }
+            records += r.records();
+            bytes += r.bytes();
+            reached = chain.normalize(base + r.end());
+            damage.addAll(Repairer.publicDamage(r, base));
+        }
+        return new VerifyReport(records, bytes, reached, damage);
     }
 
     /**
-     * Repairs a damaged log that no one has open for writing: opens it, checks every record and
-     * either cuts it at the first damage or marks every damaged range skipped, keeping the valid
-     * records after it. Reports exactly what it kept and dropped; never silent.
+     * Repairs a damaged log that no one has open for writing: opens it, checks every record of
+     * every file and either cuts the log at the first damage (deleting the files after it) or
+     * marks every damaged range skipped, keeping the valid records after it. Reports exactly
+     * what it kept and dropped; never silent.
      *
-     * @param path the log file
+     * @param path the log's directory
      * @param mode cut at the first damage, or skip each damaged range
      * @return what was found, kept and dropped
      * @throws dev.growlog.error.LogLockedException when a writer has the log open
-     * @throws dev.growlog.error.UnsupportedFormatException when the file is not a growlog file
-     *                                                      or has a newer format version
-     * @throws CorruptLogException when the file header is damaged
-     * @throws IOException when the file cannot be opened, mapped or written
+     * @throws dev.growlog.error.UnsupportedFormatException when a data file is not a growlog file
+     *                                                      or has another format version
+     * @throws CorruptLogException when a file header is damaged
+     * @throws IOException when a file cannot be opened, mapped or written
      */
     public static RepairReport repair(Path path, RepairMode mode) throws IOException {
         // No pretoucher: repair writes through the mapping without the append lock, so nothing
         // else may grow (and perhaps move) it meanwhile.
-        return Repairer.repair(Objects.requireNonNull(path, "path"), Objects.requireNonNull(mode, "mode"),
-                GrowLogConfig.builder().pretouchAhead(0).build(), Syscalls.libc());
+        GrowLogConfig config = GrowLogConfig.builder().pretouchAhead(0).build();
+        try (GrowLog log = Opener.openWritable(Objects.requireNonNull(path, "path"), config, Syscalls.libc(), true)) {
+            return log.repair(Objects.requireNonNull(mode, "mode"));
+        }
     }
 
-    /** Applies a repair to this log, just opened with its damage kept. */
+    /** Applies a repair to the writer's file of this log, just opened with its damage kept. */
     RepairReport repair(RepairMode mode) throws IOException {
-        return Repairer.apply(mode, file, sys, fd, mapping, appender, checkpointer, lock);
+        return chain.current().repair(mode, chain.appendLock());
     }
 
     /**
-     * Position of the first record (the end position when the log is empty).
+     * Position of the first record of the log (the end position when the log is empty): where
+     * it starts after {@link #truncateBefore(long)}, or the first record of its first file. A
+     * read-only log reads the start file again to answer.
      *
-     * @return the byte offset of the first record in the file
+     * @return the position of the first record that can be read
      */
     public long startPosition() {
-        return FileHeader.SIZE;
+        try {
+            chain.refresh(true);
+        } catch (IOException | RuntimeException e) {
+            // the start last read stands; the next read or follow tries again
+        }
+        return chain.start();
     }
 
     /**
      * Position the next record will be appended at; for a read-only log, the end as far as the
-     * writer has committed records, found by following the file now.
+     * writer has committed records, found by following the files now.
      *
-     * @return the byte offset after the last committed record
+     * @return the position after the last committed record
      * @throws ClosedLogException when the log is closed
      * @throws IOException when following another process's writes fails
      */
     public long endPosition() throws IOException {
         checkOpen();
-        if (appender != null) {
-            return appender.end();
+        if (!chain.isReadOnly()) {
+            return chain.writerEnd();
         }
-        return follower.follow().end();
+        chain.refresh(true);
+        return readOnlyEnd();
+    }
+
+    /** A read-only log's end: of the last file that exists, found by following it now. */
+    private long readOnlyEnd() throws IOException {
+        for (long index = chain.start() / chain.span(); ; ) {
+            LogFile file = chain.fileAt(index);
+            LogFile next = chain.fileAt(index + 1);
+            if (next != null) {
+                index++;
+                continue;
+            }
+            if (file == null) {
+                return chain.start();
+            }
+            try {
+                return Math.max(chain.start(), chain.normalize(file.base() + file.end()));
+            } catch (ClosedLogException closedUnderUs) {
+                reopened(closedUnderUs, 0, file.base() + FileHeader.SIZE);
+            }
+        }
     }
 
     /**
@@ -538,26 +665,26 @@ public final class GrowLog implements AutoCloseable {
     }
 
     /**
-     * The log's file, as an absolute path.
+     * The log's directory, as an absolute path.
      *
-     * @return the path of the file this log maps
+     * @return the directory that holds the log's files
      */
-    public Path file() {
-        return file;
+    public Path directory() {
+        return dir;
     }
 
     /**
-     * Whether this log was opened with {@link #openReadOnly(Path)}: it then refuses appends and
-     * syncs with {@link IllegalStateException}.
+     * Whether this log was opened with {@link #openReadOnly(Path)}: it then refuses appends,
+     * syncs and truncation with {@link IllegalStateException}.
      *
      * @return true for a read-only log, false for the writer
      */
     public boolean isReadOnly() {
-        return appender == null;
+        return chain.isReadOnly();
     }
 
     /**
-     * What recovery found when this log was opened.
+     * What recovery found in the last file when this log was opened, in global positions.
      *
      * @return the report of the scan made on open
      */
@@ -566,123 +693,124 @@ public final class GrowLog implements AutoCloseable {
     }
 
     /**
-     * A snapshot of this log's counters.
+     * A snapshot of this log's counters. File size, mapping and sync counters are those of the
+     * current file (the writer's, or the last a read-only log has open); records, payload bytes,
+     * files and bytes on disk count every data file of the log.
      *
      * @return the counters at the time of the call
      * @throws ClosedLogException when the log is closed
-     * @throws IOException when following another process's writes, or reading the file size, fails
+     * @throws IOException when following another process's writes, or reading the files, fails
      */
     public GrowLogStats stats() throws IOException {
         checkOpen();
-        Follower.Found found = appender == null ? follower.follow() : null;
-        lock.lockOrRefuse("stats");
-        try {
-            checkOpen();
-            GrowableMapping.Counters c = mapping.counters();
-            boolean writable = found == null;
-            return new GrowLogStats(writable ? appender.records() : found.records(),
-                    writable ? appender.payloadBytes() : found.bytes(), startPosition(),
-                    writable ? appender.end() : found.end(),
-                    writable ? checkpointer.syncedEnd() : recovery.checkpoint(), writable ? checkpointer.syncs() : 0,
-                    writable ? appender.fileSize() : sys.size(file, fd), mapping.mappedLength(), mapping.segmentSize(),
-                    c.headroom(), c.growths(), c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(),
-                    c.maxMoveWaitNanos(), c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses(),
-                    writable ? appender.pretouchedBytes() : 0);
-        } finally {
-            lock.unlock();
+        long end = endPosition();
+        Chain.Totals totals = chain.totals();
+        LogFile file = chain.isReadOnly() ? chain.fileAt(Math.max(chain.start(), end - 1) / chain.span()) : chain.current();
+        if (file == null) {
+            file = chain.fileAt(chain.start() / chain.span());
         }
+        GrowableMapping mapping = file.mapping();
+        GrowableMapping.Counters c = mapping.counters();
+        boolean writable = !chain.isReadOnly();
+        long synced = writable ? file.base() + file.checkpointer().syncedEnd() : recovery.checkpoint();
+        return new GrowLogStats(totals.records(), totals.payloadBytes(), startPosition(), end, synced,
+                writable ? file.checkpointer().syncs() : 0, writable ? file.appender().fileSize()
+                : Files.size(file.file()), mapping.mappedLength(), mapping.segmentSize(), c.headroom(), c.growths(),
+                c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(), c.maxMoveWaitNanos(),
+                c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses(),
+                writable ? file.appender().pretouchedBytes() : 0, totals.files(), totals.diskBytes(), chain.span());
     }
 
     /**
-     * Syncs (for a writer, marking the shutdown clean), waits for running reads to finish, then
-     * unmaps the file and releases it. Idempotent; any later use throws {@link ClosedLogException}.
+     * Syncs (for a writer, marking every file's shutdown clean), waits for running reads to
+     * finish, then unmaps the files and releases them and the writer lock. Idempotent; any later
+     * use throws {@link ClosedLogException}.
      *
      * @throws IllegalStateException when called from a zero-copy handler: close waits for every
      *                               lease, the handler's own too; the log stays open
-     * @throws IOException when the final checkpoint, unmapping or closing the file fails; the
-     *                     log is closed all the same
+     * @throws IOException when a final checkpoint, unmapping or closing a file fails; the log is
+     *                     closed all the same
      */
     @Override
     public void close() throws IOException {
-        mapping.refuseInsideLease("close"); // it waits for every lease to end, this thread's too
+        GrowableMapping.refuseInsideAnyLease("close", dir); // it waits for every lease to end, this thread's too
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (appender != null) {
-            checkpointer.stopFlusher();
-            appender.stopPretoucher();
+        if (flusher != null) {
+            flusher.interrupt();
+            LockSupport.unpark(flusher);
+            try {
+                flusher.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        OrderedLock lock = chain.appendLock();
         lock.lock();
         try {
             closed = true;
+            chain.markClosed();
         } finally {
             lock.unlock();
         }
         appended.wakeAll();
-        IOException failure = null;
-        try {
-            if (checkpointer != null && !checkpointer.failed()) {
-                checkpointer.checkpoint(true);
-            }
-        } catch (IOException e) {
-            failure = e;
-        }
-        failure = attempt(failure, mapping::close);
-        if (appender != null) {
-            // A zero-copy view may keep the mapping, and so the open file, alive after this.
-            failure = attempt(failure, () -> sys.unlock(file, fd));
-        }
-        failure = attempt(failure, () -> sys.close(file, fd));
-        if (failure != null) {
-            throw failure;
-        }
+        chain.closeFiles();
     }
 
-    private interface NativeStep {
-        void run() throws NativeCallException;
-    }
-
-    private static IOException attempt(IOException failure, NativeStep step) {
-        try {
-            step.run();
-            return failure;
-        } catch (NativeCallException e) {
-            if (failure == null) {
-                return e;
+    /** Syncs every interval while there is something new, until close; failures fail the writer. */
+    private Thread startFlusher() {
+                Thread thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(flusherNanos);
+                try {
+                    if (closed) {
+                        return;
+                    }
+                    sync();
+                } catch (GrowLogException | IllegalStateException stop) {
+                    return; // closed, or failed: the failure is reported to the next append
+                } catch (IOException e) {
+                    LogFile file = chain.current();
+                    file.checkpointer().fail(new GrowLogException(dir, "background sync of " + dir + " failed", e));
+                    return;
+                }
             }
-            failure.addSuppressed(e);
-            return failure;
-        }
+        }, "growlog-flusher " + dir.getFileName());
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     @Override
     public String toString() {
-        return "GrowLog[" + file + (appender == null ? ", read-only" : "") + (closed ? ", closed" : "") + "]";
+        return "GrowLog[" + dir + (isReadOnly() ? ", read-only" : "") + (closed ? ", closed" : "") + "]";
     }
 
-    /** The writer, or null when read-only. */
+    Chain chain() {
+        return chain;
+    }
+
+    /** The writer's current file's appender, or null when read-only; for tests. */
     Appender appender() {
-        return appender;
+        return chain.isReadOnly() ? null : chain.current().appender();
     }
 
+    /** The mapping of the writer's current file, or of the read-only log's first open file; for tests. */
     GrowableMapping mapping() {
-        return mapping;
-    }
-
-    CorruptLogException corrupt(long position, String problem) {
-        return new CorruptLogException(file, position, problem);
-    }
-
-    /**
-     * Read-only logs: grows the mapping to the file's current size. Returns false when there was
-     * nothing to follow (always for a writer). Must not be called inside a lease.
-     */
-    boolean followGrowth() throws IOException {
-        if (follower == null) {
-            return false;
+        if (!chain.isReadOnly()) {
+            return chain.current().mapping();
         }
-        checkOpen();
-        return follower.followGrowth();
+        try {
+            return chain.fileAt(chain.start() / chain.span()).mapping();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The data file of the writer's current file; for tests and messages. */
+    Path currentFile() {
+        return chain.isReadOnly() ? mapping().file() : chain.current().file();
     }
 
     /**
@@ -690,68 +818,72 @@ public final class GrowLog implements AutoCloseable {
      * the writer's process, by parking in a read-only one. Returns early when the log closes.
      */
     void awaitAppend(long position, long nanos) throws InterruptedException {
-        mapping.refuseInsideLease("waiting for an append"); // the append may have to move the mapping
-        if (appender == null) {
+        GrowableMapping.refuseInsideAnyLease("waiting for an append", dir); // the append may have to move the mapping
+        if (chain.isReadOnly()) {
             LockSupport.parkNanos(nanos);
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
             return;
         }
-        appended.await(() -> closed || appender.end() > position, nanos);
+        appended.await(() -> closed || position < chain.start() || writerEndRaw() > position, nanos);
     }
 
-    /**
-     * The end as far as this log knows it, without following the file: every commit word below
-     * it has been published.
-     */
-    long knownEnd() {
-        return appender != null ? appender.end() : follower.knownEnd();
+    /** The writer's end, not normalized: a span end stays the span end. */
+    private long writerEndRaw() {
+        LogFile file = chain.current();
+        return file.base() + file.appender().end();
     }
 
-    /** The checkpoint the header holds now: records before it are durable. */
+    /** The checkpoint in the header of the writer's current file, as a global position; for tests. */
     long checkpointInFile() {
-        mapping.acquire();
-        try {
-            return FileHeader.checkpoint(mapping.segment(0));
-        } finally {
-            mapping.release();
-        }
+        LogFile file = chain.current();
+        return file.base() + file.checkpointInFile();
     }
 
-    private Appender writer() throws IOException {
-        checkOpen();
-        if (appender == null) {
-            throw new IllegalStateException("log " + file + " is open read-only");
-        }
-        checkpointer.checkUsable();
-        return appender;
+    /** The checkpoint of the file that holds {@code position}, as a global position. */
+    long checkpointAt(long position) throws IOException {
+        LogFile file = chain.fileAt(position / chain.span());
+        return file == null ? position : file.base() + file.checkpointInFile();
     }
 
     void checkOpen() {
         if (closed) {
-            throw new ClosedLogException("log " + file + " is closed");
+            throw new ClosedLogException("log " + dir + " is closed");
         }
+    }
+
+    private void checkWritable() throws IOException {
+        checkOpen();
+        chain.checkOpen();
     }
 
     private void checkLength(int length) {
         if (length > maxPayload) {
             throw new IllegalArgumentException("record of " + length + " bytes exceeds the maximum payload of "
-                    + maxPayload + " bytes (segment size minus 8) of " + file);
+                    + maxPayload + " bytes (segment size minus 8) of " + dir);
         }
     }
 
     private void checkPosition(long position, boolean endAllowed) throws IOException {
         checkOpen();
-        long end = knownEnd();
-        if (position >= end) {
-            end = endPosition(); // follow a writer in another process only when needed
+        chain.refresh(false);
+        long offset = position % chain.span();
+        boolean shaped = position >= 0 && offset >= FileHeader.SIZE && position % RecordFormat.ALIGNMENT == 0;
+        if (shaped) {
+            chain.checkNotDropped(position);
         }
-        boolean inRange = position >= startPosition() && (position < end || endAllowed && position == end);
-        if (!inRange || position % RecordFormat.ALIGNMENT != 0) {
-            throw new IllegalArgumentException("position " + position + " is not a record position in " + file
-                    + " (records lie in [" + startPosition() + ", " + end + ") at multiples of "
-                    + RecordFormat.ALIGNMENT + ")");
+        long end = chain.isReadOnly() ? Long.MAX_VALUE : endPosition();
+        boolean inRange = position < end || endAllowed && position == end;
+        if (shaped && !inRange) {
+            end = endPosition();
+            inRange = position < end || endAllowed && position == end;
+        }
+        if (!shaped || !inRange) {
+            throw new IllegalArgumentException("position " + position + " is not a record position in " + dir
+                    + " (records lie in [" + startPosition() + ", " + endPosition() + ") at multiples of "
+                    + RecordFormat.ALIGNMENT + ", from " + FileHeader.SIZE + " in each file of "
+                    + chain.span() + " positions)");
         }
     }
 }

@@ -16,8 +16,10 @@ import java.util.Objects;
  *       Fixed when the file is created; an existing file keeps its own.</td></tr>
  *   <tr><td>initialSize</td><td>1 MiB</td><td>file size a new log starts with</td></tr>
  *   <tr><td>maxGrowthStep</td><td>256 MiB</td><td>the file doubles when it grows, by at most this</td></tr>
- *   <tr><td>maxSize</td><td>no limit</td><td>largest file size; growing past it throws
- *       {@link dev.growlog.error.LogFullException}</td></tr>
+ *   <tr><td>rollSize</td><td>256 MiB (at least two segments)</td><td>span of global positions each data file of the
+ *       log covers, in bytes: the writer rolls to a new file when the next record does not fit
+ *       before the span's end. A multiple of the segment size, at least two segments. Fixed when
+ *       the log is created; an existing log keeps its own.</td></tr>
  *   <tr><td>headroom</td><td>64 GiB</td><td>address space reserved after the mapping so it can
  *       grow in place; 0 reserves none, and every growth then moves the mapping (a way for tests to make moves frequent)</td></tr>
  *   <tr><td>durability</td><td>{@link Durability#NONE}</td><td>when records become durable
@@ -45,7 +47,7 @@ public final class GrowLogConfig {
     private final int segmentSize;
     private final long initialSize;
     private final long maxGrowthStep;
-    private final long maxSize;
+    private final long rollSize;
     private final long headroom;
     private final Durability durability;
     private final Duration syncInterval;
@@ -58,7 +60,7 @@ public final class GrowLogConfig {
         this.segmentSize = b.segmentSize;
         this.initialSize = b.initialSize;
         this.maxGrowthStep = b.maxGrowthStep;
-        this.maxSize = b.maxSize;
+        this.rollSize = b.rollSize != 0 ? b.rollSize : Math.max(256 * MIB, 2L * b.segmentSize);
         this.headroom = b.headroom;
         this.durability = b.durability;
         this.syncInterval = b.syncInterval;
@@ -113,13 +115,21 @@ public final class GrowLogConfig {
     }
 
     /**
-     * Largest file size in bytes; growing past it throws
-     * {@link dev.growlog.error.LogFullException}.
+     * Span of a data file in bytes: file {@code i} of a log holds the records at global positions
+     * {@code [i * rollSize, (i + 1) * rollSize)}, and the writer rolls to the next file when a
+     * record does not fit before the end of the span. A data file is never larger than this.
      *
-     * @return the maximum size, {@link Long#MAX_VALUE} for no limit
+     * <p>Why 256 MiB by default: disk space is given back one whole file at a time (by
+     * {@link GrowLog#truncateBefore(long)}, and by the retention budgets built on it), so the
+     * file is the granularity of every budget: a budget can be overshot by up to one file, and
+     * a budget smaller than two files cannot be kept. Files of 256 MiB keep that slack small on
+     * any disk that holds a log worth keeping, while a roll (a rename and a new mapping, prepared
+     * ahead in the background) stays rare: about four a second at a full 1 GB/s.
+     *
+     * @return the span of each data file, a multiple of the segment size
      */
-    public long maxSize() {
-        return maxSize;
+    public long rollSize() {
+        return rollSize;
     }
 
     /**
@@ -194,7 +204,7 @@ public final class GrowLogConfig {
     @Override
     public String toString() {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
-                + maxGrowthStep + ", maxSize=" + (maxSize == Long.MAX_VALUE ? "unlimited" : maxSize)
+                + maxGrowthStep + ", rollSize=" + rollSize
                 + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
                 + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + ", smallFolios=" + smallFolios()
                 + "}";
@@ -208,7 +218,8 @@ public final class GrowLogConfig {
         private int segmentSize = (int) (64 * MIB);
         private long initialSize = MIB;
         private long maxGrowthStep = 256 * MIB;
-        private long maxSize = Long.MAX_VALUE;
+        /** Explicit setting, or 0 for the default: 256 MiB, or two segments when that is more. */
+        private long rollSize;
         private long headroom = 64 * GIB;
         private Durability durability = Durability.NONE;
         private Duration syncInterval = Duration.ofMillis(100);
@@ -297,7 +308,7 @@ public final class GrowLogConfig {
         /**
          * Size of a new log file, rounded up to the page size. Default 1 MiB.
          *
-         * @param bytes at least 4096 (the header) and at most {@link #maxSize(long)}
+         * @param bytes at least 4096 (the header) and at most {@link #rollSize(long)}
          * @return this builder
          */
         public Builder initialSize(long bytes) {
@@ -317,14 +328,17 @@ public final class GrowLogConfig {
         }
 
         /**
-         * Largest file size: an append that would grow the file past it throws
-         * {@link dev.growlog.error.LogFullException}. Default: no limit.
+         * Span of each data file: the writer rolls to a new file when the next record does not
+         * fit before the end of the current file's span, so no file grows larger than this.
+         * Fixed when the log is created: an existing log keeps its own. Default 256 MiB; see
+         * {@link GrowLogConfig#rollSize()} for why (two segments when the segment size is over
+         * 128 MiB).
          *
-         * @param bytes the largest file size; at least the initial size
+         * @param bytes a multiple of the segment size, at least two segments, at most 4 TiB
          * @return this builder
          */
-        public Builder maxSize(long bytes) {
-            this.maxSize = bytes;
+        public Builder rollSize(long bytes) {
+            this.rollSize = bytes;
             return this;
         }
 
@@ -345,7 +359,7 @@ public final class GrowLogConfig {
          * Checks the settings and makes the configuration.
          *
          * @return a configuration with these settings
-         * @throws IllegalArgumentException when a setting is out of range, or the maximum size is
+         * @throws IllegalArgumentException when a setting is out of range, or the roll size is
          *                                  below the initial size
          */
         public GrowLogConfig build() {
@@ -359,8 +373,13 @@ public final class GrowLogConfig {
             if (maxGrowthStep < 4096) {
                 throw new IllegalArgumentException("maxGrowthStep must be at least 4096: " + maxGrowthStep);
             }
-            if (maxSize < initialSize) {
-                throw new IllegalArgumentException("maxSize " + maxSize + " is below initialSize " + initialSize);
+            long rollSize = this.rollSize != 0 ? this.rollSize : Math.max(256 * MIB, 2L * segmentSize);
+            if (!FileHeader.validSpan(rollSize, segmentSize) || rollSize < 2L * segmentSize) {
+                throw new IllegalArgumentException("rollSize must be a multiple of the segment size " + segmentSize
+                        + ", at least two segments and at most " + FileHeader.MAX_SPAN + ": " + rollSize);
+            }
+            if (rollSize < initialSize) {
+                throw new IllegalArgumentException("rollSize " + rollSize + " is below initialSize " + initialSize);
             }
             if (headroom < 0 || headroom > (1L << 46)) {
                 throw new IllegalArgumentException("headroom must be from 0 to 64 TiB: " + headroom);

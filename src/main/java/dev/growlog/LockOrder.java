@@ -5,6 +5,9 @@ package dev.growlog;
  * never waits for one earlier in this list.
  *
  * <ol>
+ *   <li>{@link #CHAIN}: the chain's lock, held while the start moves and files are deleted, and
+ *       while sealed files are synced, marked clean and closed ({@link Chain}). Taking it may wait
+ *       for leases on the files it closes.</li>
  *   <li>{@link #SYNC}: the checkpointer's sync lock, held while pages are synced.</li>
  *   <li>{@link #WRITE}: the append lock of a writer (appends and growth), or the follow lock of
  *       a read-only log (following the file's growth).</li>
@@ -30,6 +33,7 @@ package dev.growlog;
  * when it waits, and fails with an {@link AssertionError} naming both locks when it is broken.
  */
 enum LockOrder {
+    CHAIN,
     SYNC,
     WRITE,
     RESERVE;

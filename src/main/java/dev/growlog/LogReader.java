@@ -34,8 +34,10 @@ public final class LogReader implements AutoCloseable {
     static final int BATCH_BYTES = 64 * 1024;
 
     private final GrowLog log;
-    private final RecordCursor cursor;
-    /** Where the record after the batch is looked for. */
+    /** The file the reader is in and a cursor over it; null until looked up, or after it closed. */
+    private LogFile file;
+    private RecordCursor cursor;
+    /** Where the record after the batch is looked for: a global position. */
     private long nextPosition;
     /** The batch: positions, payload offsets in {@link #data}, lengths; {@code index} is current. */
     private final long[] positions = new long[BATCH_RECORDS];
@@ -50,7 +52,6 @@ public final class LogReader implements AutoCloseable {
 
     LogReader(GrowLog log, long position) {
         this.log = log;
-        this.cursor = new RecordCursor(log.mapping());
         this.nextPosition = position;
     }
 
@@ -59,6 +60,8 @@ public final class LogReader implements AutoCloseable {
      *
      * @return true when there is a current record; false at the current end of the log
      * @throws dev.growlog.error.CorruptLogException when the next record fails validation
+     * @throws dev.growlog.error.RecordsDroppedException when the next record was dropped: the
+     *                                                  log's start moved past it
      * @throws ClosedLogException when the reader or the log is closed
      * @throws IOException when following another process's writes fails
      */
@@ -66,21 +69,31 @@ public final class LogReader implements AutoCloseable {
         checkOpen();
         log.checkOpen();
         if (index + 1 < count) {
+            log.chain().checkNotDropped(positions[index + 1]);
             index++;
             return true;
         }
         count = 0;
         index = -1;
-        GrowableMapping mapping = log.mapping();
-        for (boolean followed = false; ; followed = true) {
+        for (int attempt = 0, followed = 0; ; ) {
+            LogFile f = locate();
+            if (f == null) {
+                return false;
+            }
             RecordCursor.Status status;
             // Read the end before the commit words: every word below it was published before it.
-            long end = log.knownEnd();
-            mapping.acquire();
+            long end = f.knownEnd();
             try {
-                status = fill(end);
+                f.mapping().acquire();
+            } catch (ClosedLogException closedUnderUs) {
+                log.reopened(closedUnderUs, attempt++, nextPosition);
+                file = null;
+                continue;
+            }
+            try {
+                status = fill(f, end);
             } finally {
-                mapping.release();
+                f.mapping().release();
             }
             if (count > 0) {
                 index = 0;
@@ -90,12 +103,34 @@ public final class LogReader implements AutoCloseable {
                 return false;
             }
             if (status == RecordCursor.Status.INVALID) {
-                throw log.corrupt(nextPosition, cursor.problem());
+                throw f.corrupt(nextPosition - f.base(), cursor.problem());
             }
-            if (!lookAgain(followed)) {
+            if (nextPosition - f.base() >= f.span()) {
+                followed = 0; // a span end: on to the next file
+                continue;
+            }
+            if (!lookAgain(f, followed++ > 0)) {
                 return false;
             }
         }
+    }
+
+    /**
+     * The file that holds {@link #nextPosition}, moving it from a span end to the next file's
+     * first record; null when that file does not exist yet. Throws
+     * {@link dev.growlog.error.RecordsDroppedException} when the position fell below the start.
+     */
+    private LogFile locate() throws IOException {
+        Chain chain = log.chain();
+        chain.refresh(false);
+        nextPosition = chain.normalize(nextPosition);
+        chain.checkNotDropped(nextPosition);
+        long at = nextPosition / chain.span();
+        if (file == null || file.index() != at || file.isClosed()) {
+            file = chain.fileAt(at);
+            cursor = file == null ? null : file.cursor();
+        }
+        return file;
     }
 
     /**
@@ -104,13 +139,13 @@ public final class LogReader implements AutoCloseable {
      * the mapping meanwhile. The second time, a record whose header is mapped but whose payload
      * is not runs past the end of the file.
      */
-    private boolean lookAgain(boolean followed) throws IOException {
+    private boolean lookAgain(LogFile f, boolean followed) throws IOException {
         if (!followed) {
-            log.followGrowth();
+            f.followGrowth();
             return true;
         }
         if (cursor.pastMapping()) {
-            throw log.corrupt(nextPosition, "record runs past the end of the file");
+            throw f.corrupt(nextPosition - f.base(), "record runs past the end of the file");
         }
         return false;
     }
@@ -119,16 +154,17 @@ public final class LogReader implements AutoCloseable {
      * Copies records into the batch until it is full or a non-record is met; returns what
      * stopped it. A zero commit word below {@code end} is damage, not the end of the log.
      */
-    private RecordCursor.Status fill(long end) {
+    private RecordCursor.Status fill(LogFile f, long end) {
         int used = 0;
+        long base = f.base();
         while (count < BATCH_RECORDS) {
-            RecordCursor.Status status = cursor.inspect(nextPosition);
+            RecordCursor.Status status = cursor.inspect(nextPosition - base);
             if (status == RecordCursor.Status.PADDING) {
-                nextPosition = cursor.next();
+                nextPosition = base + cursor.next();
                 continue;
             }
             if (status != RecordCursor.Status.RECORD) {
-                return zeroBelowEnd(status, end);
+                return zeroBelowEnd(status, nextPosition - base, end);
             }
             int length = cursor.length();
             if (count > 0 && used + length > BATCH_BYTES) {
@@ -146,14 +182,14 @@ public final class LogReader implements AutoCloseable {
             lengths[count] = length;
             count++;
             used += length;
-            nextPosition = cursor.next();
+            nextPosition = base + cursor.next();
         }
         return RecordCursor.Status.RECORD;
     }
 
     /** END where the log is known to go on means the commit word was lost: report it as damage. */
-    private RecordCursor.Status zeroBelowEnd(RecordCursor.Status status, long end) {
-        if (status == RecordCursor.Status.END && nextPosition < end) {
+    private RecordCursor.Status zeroBelowEnd(RecordCursor.Status status, long local, long end) {
+        if (status == RecordCursor.Status.END && local < end) {
             cursor.problem("zero commit word below the end of the log (" + end + ")");
             return RecordCursor.Status.INVALID;
         }
@@ -179,21 +215,34 @@ public final class LogReader implements AutoCloseable {
         }
         count = 0;
         index = -1;
-        ZeroCopy zeroCopy = new ZeroCopy(log.mapping(), cursor);
+        ZeroCopy zeroCopy = null;
         long handled = 0;
-        GrowableMapping mapping = log.mapping();
         for (boolean followed = false; ; ) {
+            LogFile f = locate();
+            if (f == null) {
+                return handled;
+            }
+            if (zeroCopy == null || zeroCopy.mapping != f.mapping()) {
+                zeroCopy = new ZeroCopy(f.mapping(), cursor);
+            }
             RecordCursor.Status status = RecordCursor.Status.RECORD;
-            long end = log.knownEnd();
+            long end = f.knownEnd();
             long handledBefore = handled;
-            mapping.acquire();
+            try {
+                f.mapping().acquire();
+            } catch (ClosedLogException closedUnderUs) {
+                log.reopened(closedUnderUs, 0, nextPosition);
+                file = null;
+                continue;
+            }
             try {
                 for (int n = 0; n < BATCH_RECORDS && status == RecordCursor.Status.RECORD; n++) {
-                    status = handleOne(handler, zeroCopy, end);
+                    log.chain().checkNotDropped(nextPosition);
+                    status = handleOne(f, handler, zeroCopy, end);
                     handled += status == RecordCursor.Status.RECORD ? 1 : 0;
                 }
             } finally {
-                mapping.release();
+                f.mapping().release();
             }
             if (handled > handledBefore) {
                 // Past the record that needed the last follow: a later one needs a follow of its own.
@@ -206,9 +255,13 @@ public final class LogReader implements AutoCloseable {
                 case END:
                     return handled;
                 case INVALID:
-                    throw log.corrupt(nextPosition, cursor.problem());
+                    throw f.corrupt(nextPosition - f.base(), cursor.problem());
                 default:
-                    if (!lookAgain(followed)) {
+                    if (nextPosition - f.base() >= f.span()) {
+                        followed = false; // a span end: on to the next file
+                        break;
+                    }
+                    if (!lookAgain(f, followed)) {
                         return handled;
                     }
                     followed = true;
@@ -217,27 +270,28 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Hands the next record, skipping padding, to the handler; returns RECORD when it did. */
-    private RecordCursor.Status handleOne(RecordHandler handler, ZeroCopy zeroCopy, long end) {
-        RecordCursor.Status status = cursor.inspect(nextPosition);
+    private RecordCursor.Status handleOne(LogFile f, RecordHandler handler, ZeroCopy zeroCopy, long end) {
+        long base = f.base();
+        RecordCursor.Status status = cursor.inspect(nextPosition - base);
         while (status == RecordCursor.Status.PADDING) {
-            nextPosition = cursor.next();
-            status = cursor.inspect(nextPosition);
+            nextPosition = base + cursor.next();
+            status = cursor.inspect(nextPosition - base);
         }
         if (status != RecordCursor.Status.RECORD) {
-            return zeroBelowEnd(status, end);
+            return zeroBelowEnd(status, nextPosition - base, end);
         }
         if (!cursor.verifyInPlace()) {
             return RecordCursor.Status.INVALID;
         }
         long position = nextPosition;
-        nextPosition = cursor.next();
+        nextPosition = base + cursor.next();
         handler.onRecord(position, zeroCopy.payload());
         return RecordCursor.Status.RECORD;
     }
 
     /** Read-only slices of exposed views for one {@link #forEach} call. */
     private static final class ZeroCopy {
-        private final GrowableMapping mapping;
+        final GrowableMapping mapping;
         private final RecordCursor cursor;
         private ByteBuffer view;
         private long segment = -1;

@@ -1,37 +1,34 @@
 package dev.growlog;
 
+import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
-import dev.growlog.error.LogFullException;
 import dev.growlog.error.LogLockedException;
-import dev.growlog.error.NativeCallException;
+import dev.growlog.error.UnsupportedFormatException;
 import dev.growlog.internal.format.FileHeader;
-import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
-import dev.growlog.internal.recovery.RecordScanner;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Opens logs: creates a new file atomically, takes the writer lock, checks the header, maps the
- * file and recovers. If any step fails, everything taken so far is released.
+ * Opens a log directory: takes the writer lock, recovers the chain of files and opens the last
+ * one for appending; or, read-only, finds the files and changes nothing.
  *
  * <h2>Crash safety</h2>
- * A new log is written under a temporary name (header, reserved blocks, fsync) and linked into
- * place only when complete, so a crash never leaves a half-made log under the real name.
- * Recovery scans from the checkpoint, and after an unclean shutdown zeroes everything after the
- * last valid record before the checkpoint moves, so that stale bytes from before a crash can
- * never be read as new records. Each step can be repeated: a crash during recovery leads to the
- * same result on the next open.
+ * Every step of rolling and truncation leaves a state this recovers from: temporary files (a
+ * next file half made, a start file half written) are deleted; data files whose span ends at or
+ * before the durable start are deleted (a deletion in progress); a file that is not the last
+ * and was not shut down cleanly (the writer crashed before it synced it after a roll) is
+ * recovered like a last file and, unless it is already, sealed with padding to its span end so
+ * that readers move on to the next file; the last file is recovered as a single file always
+ * was. A directory with no data file is a new log. Each step can be repeated.
  */
 final class Opener {
     private Opener() {
@@ -41,172 +38,194 @@ final class Opener {
         return openWritable(path, config, sys, false);
     }
 
-    /**
-     * Opens for writing. With {@code keepDamage}, a damaged record after the checkpoint is not
-     * cut (nor anything after it zeroed) so that an explicit repair can look past it.
-     */
+    /** Opens for writing; with {@code keepDamage} nothing damaged is cut, for an explicit repair. */
     static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage)
             throws IOException {
-        Path file = prepare(path);
-        if (!Files.exists(file)) {
-            create(file, config, sys);
+        Path dir = prepare(path);
+        boolean created = !Files.isDirectory(dir);
+        if (created) {
+            Files.createDirectory(dir); // its parent must exist
         }
-        int fd = sys.open(file, true, false);
-        GrowableMapping mapping = null;
+        Path lock = dir.resolve(DataFiles.LOCK);
+        int lockFd;
         try {
-            if (!sys.tryLockExclusive(file, fd)) {
-                throw new LogLockedException(file);
-            }
-            long size = sys.size(file, fd);
-            FileHeader.Fields header = FileHeader.read(readHeaderPage(file), size, file);
-            mapping = GrowableMapping.map(sys, file, fd, size, true, config.headroom(), header.segmentSize());
-            long from = scanStart(header, size);
-            boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
-            // After a checkpoint nothing was durable: stop at the first damage and cut there (a
-            // torn tail). Without one, nothing tells durable records from torn ones: keep every
-            // valid record and report the damage between them.
-            RecordScanner.Result scan = fromCheckpoint ? RecordScanner.scan(mapping, from)
-                    : RecordScanner.verify(mapping, from, Long.MAX_VALUE, Long.MAX_VALUE);
-            List<Damage> kept = Repairer.publicDamage(scan).stream().filter(d -> d.position() < scan.end()).toList();
-            String cut = Repairer.publicDamage(scan).stream().filter(d -> d.position() >= scan.end())
-                    .map(Damage::reason).findFirst().orElse(null);
-            long zeroed = 0;
-            if (!keepDamage && (cut != null || !header.cleanShutdown())) {
-                zeroed = size - scan.end();
-                sys.zeroRange(file, fd, scan.end(), zeroed);
-            }
-            if (config.smallFolios()) {
-                mapping.adviseSmallFolios(); // after recovery, which reads with readahead
-            }
-            Appender appender = new Appender(file, sys, fd, mapping, config, scan.end(),
-                    (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
-                    (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);
-            OrderedLock appendLock = new OrderedLock(LockOrder.WRITE, mapping);
-            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, from);
-            checkpointer.checkpoint(false);
-            RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
-                    scan.records(), scan.end(), cut != null, cut, zeroed, kept);
-            GrowLog log = new GrowLog(file, sys, fd, mapping, header.segmentSize(), appender, checkpointer,
-                    null, config.durability(), report);
-            if (config.durability() == Durability.INTERVAL) {
-                checkpointer.startFlusher(config.syncInterval().toNanos());
-            }
-            if (config.pretouchAhead() > 0) {
-                appender.startPretoucher(new Pretoucher(file, sys, appender, checkpointer, mapping, appendLock,
-                        config.pretouchAhead()));
-            }
-            return log;
-        } catch (IOException | RuntimeException | Error e) {
-            release(sys, file, fd, mapping, e);
+            lockFd = sys.open(lock, true, true);
+        } catch (IOException | RuntimeException e) {
+            removeIfCreated(created, dir, lock, e);
             throw e;
+        }
+        Chain chain = null;
+        try {
+            if (!sys.tryLockExclusive(lock, lockFd)) {
+                throw new LogLockedException(dir);
+            }
+            for (Path temp : DataFiles.temporary(dir)) {
+                Files.deleteIfExists(temp); // a next file or a start file half made when a writer stopped
+            }
+            TreeMap<Long, Path> onDisk = DataFiles.list(dir);
+            if (onDisk.isEmpty()) {
+                onDisk.put(0L, create(dir, config, sys));
+            }
+            FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
+            long recorded = StartFile.read(dir, identity.logId());
+            long start = Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE);
+            chain = new Chain(dir, sys, config, identity, lockFd, start);
+            chain.deleteBelow(start); // a truncation that stopped before it deleted every file
+            onDisk = DataFiles.list(dir);
+            checkContiguous(dir, onDisk, identity.span());
+            for (Map.Entry<Long, Path> e : onDisk.headMap(onDisk.lastKey()).entrySet()) {
+                sealIfUnclean(chain, e.getValue(), e.getKey() / identity.span(), config, sys, keepDamage);
+            }
+            long last = onDisk.lastKey() / identity.span();
+            LogFile current = FileOpener.openWritable(onDisk.lastEntry().getValue(), chain.identity(last), config,
+                    sys, chain.appendLock(), keepDamage, true);
+            chain.setCurrent(current);
+            return new GrowLog(chain, config, current.recovery());
+        } catch (IOException | RuntimeException | Error e) {
+            release(chain, sys, lock, lockFd, e);
+            removeIfCreated(created, dir, lock, e);
+            throw e;
+        }
+    }
+
+    /** A new log that could not be made (a full disk): leaves nothing behind. */
+    private static void removeIfCreated(boolean created, Path dir, Path lock, Throwable primary) {
+        if (!created) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(lock);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            primary.addSuppressed(e);
         }
     }
 
     static GrowLog openReadOnly(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
-        Path file = prepare(path);
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no growlog file to open read-only");
+        Path dir = prepare(path);
+        if (Files.isRegularFile(dir)) {
+            refuseFile(dir);
         }
-        int fd = sys.open(file, false, false);
-        GrowableMapping mapping = null;
-        try {
-            long size = sys.size(file, fd);
-            FileHeader.Fields header = FileHeader.read(readHeaderPage(file), size, file);
-            mapping = GrowableMapping.map(sys, file, fd, size, false, config.headroom(), header.segmentSize());
-            long from = scanStart(header, size);
-            RecordScanner.Result scan = RecordScanner.scan(mapping, from);
-            boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
-            RecoveryReport report = new RecoveryReport(header.cleanShutdown(), header.checkpoint(), from,
-                    scan.records(), scan.end(), !scan.clean(), scan.problem(), 0, List.of());
-            Follower follower = new Follower(file, sys, fd, mapping, new OrderedLock(LockOrder.WRITE, mapping), new Follower.Found(scan.end(),
-                    (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
-                    (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes()));
-            return new GrowLog(file, sys, fd, mapping, header.segmentSize(), null, null, follower,
-                    Durability.NONE, report);
-        } catch (IOException | RuntimeException | Error e) {
-            release(sys, file, fd, mapping, e);
-            throw e;
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no growlog log directory to open read-only");
         }
+        TreeMap<Long, Path> onDisk = DataFiles.list(dir);
+        if (onDisk.isEmpty()) {
+            throw new NoSuchFileException(dir.toString(), null, "no growlog data file in the log directory");
+        }
+        FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
+        long recorded = StartFile.read(dir, identity.logId());
+        Chain chain = new Chain(dir, sys, config, identity, -1,
+                Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE));
+        long last = onDisk.lastKey() / identity.span();
+        LogFile file = FileOpener.openReadOnly(onDisk.lastEntry().getValue(), chain.identity(last),
+                config.headroom(), sys);
+        chain.addOpen(file);
+        return new GrowLog(chain, config, file.recovery());
     }
 
-    private static Path prepare(Path path) throws GrowLogException {
+    private static Path prepare(Path path) throws IOException {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             throw new GrowLogException(path, "growlog needs Linux (mremap, fallocate); this is " + os);
         }
-        return path.toAbsolutePath();
-    }
-
-    /** The checkpoint when it is plausible, else the first record position. */
-    private static long scanStart(FileHeader.Fields header, long size) {
-        long checkpoint = header.checkpoint();
-        boolean plausible = header.checkpointValid() && checkpoint >= FileHeader.SIZE && checkpoint <= size
-                && checkpoint % 8 == 0;
-        return plausible ? checkpoint : FileHeader.SIZE;
-    }
-
-    private static ByteBuffer readHeaderPage(Path file) throws IOException {
-        ByteBuffer page = ByteBuffer.allocate(FileHeader.SIZE);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (page.hasRemaining() && channel.read(page) >= 0) {
-                // read until the page is full or the file ends
-            }
+        Path dir = path.toAbsolutePath();
+        if (Files.isRegularFile(dir)) {
+            refuseFile(dir);
         }
-        return page.clear();
+        return dir;
     }
 
-    /** Writes a complete new log under a temporary name, then links it into place. */
-    private static void create(Path file, GrowLogConfig config, Syscalls sys) throws IOException {
-        Path dir = file.getParent();
-        Path temp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".creating");
+    /** A log is a directory: refuses a file, naming what it is if it is a growlog file of another version. */
+    private static void refuseFile(Path file) throws IOException {
+        FileOpener.readHeader(file); // names an older, newer or foreign format
+        throw new UnsupportedFormatException(file, "not a growlog log: " + file + " is a file, and a log is a"
+                + " directory of data files; open the directory it lies in, or move it into one");
+    }
+
+    /** The chain's identity, as the highest file says it (checked against its name). */
+    private static FileOpener.Identity identity(Path file, long base) throws IOException {
+        FileHeader.Fields header = FileOpener.readHeader(file);
+        if (header.base() != base) {
+            throw new CorruptLogException(file, 32, "file " + file + " does not fit its place in the log: base"
+                    + " actual=" + header.base() + " expected=" + base + " (from its name)");
+        }
+        return new FileOpener.Identity(header.logId(), header.base(), header.span(), header.segmentSize());
+    }
+
+    private static void checkContiguous(Path dir, TreeMap<Long, Path> files, long span) throws CorruptLogException {
+        long expected = files.firstKey();
+        for (long base : files.keySet()) {
+            if (base % span != 0 || base != expected) {
+                throw new CorruptLogException(dir.resolve(DataFiles.name(expected)), expected, "log " + dir
+                        + " has a gap: data file " + DataFiles.name(expected) + " is missing (or "
+                        + DataFiles.name(base) + " does not belong), with files on both sides");
+            }
+            expected = base + span;
+        }
+    }
+
+    /**
+     * A file that is not the last: if its writer did not shut it down cleanly (it crashed after a
+     * roll, before the file was synced), recovers it and seals it to its span end.
+     */
+    private static void sealIfUnclean(Chain chain, Path file, long index, GrowLogConfig config, Syscalls sys,
+                                      boolean keepDamage) throws IOException {
+        FileHeader.Fields header = FileOpener.check(FileOpener.readHeader(file), chain.identity(index), file);
+        if (header.cleanShutdown()) {
+            return;
+        }
+        LogFile f = FileOpener.openWritable(file, chain.identity(index), config, sys, chain.appendLock(),
+                keepDamage, false);
         try {
-            long size = (config.initialSize() + sys.pageSize() - 1) & -sys.pageSize();
-            Files.createFile(temp);
-            int fd = sys.open(temp, true, false);
+            chain.appendLock().lock();
             try {
-                // Blocks first: on a full disk even the header page cannot be written, and that
-                // must be a LogFullException like any other lack of room.
-                sys.allocate(temp, fd, 0, size);
-                sys.truncate(temp, fd, size);
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer page = ByteBuffer.allocate(FileHeader.SIZE);
-                    FileHeader.write(page, config.segmentSize(), ThreadLocalRandom.current().nextLong());
-                    channel.write(page, 0);
-                }
-                sys.fdatasync(temp, fd);
-            } catch (NativeCallException e) {
-                if (e.isNoSpace()) {
-                    throw new LogFullException(file, "no space to create " + file + " with " + size + " bytes", e);
-                }
-                throw e;
+                f.appender().seal();
             } finally {
-                sys.close(temp, fd);
+                chain.appendLock().unlock();
             }
+        } catch (IOException | RuntimeException e) {
             try {
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException raced) {
-                return; // another process created it first; open theirs
+                f.abandon();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            throw e;
+        }
+        f.close(); // syncs and marks it clean
+    }
+
+    /** Writes file 0 of a new log under a temporary name, then renames it into place. */
+    private static Path create(Path dir, GrowLogConfig config, Syscalls sys) throws IOException {
+        long span = config.rollSize();
+        FileOpener.Identity identity = new FileOpener.Identity(ThreadLocalRandom.current().nextLong(), 0, span,
+                config.segmentSize());
+        Files.deleteIfExists(dir.resolve(StartFile.NAME)); // no data: a start file left alone means nothing
+        Path temp = DataFiles.temp(dir, 0, span);
+        Path file = DataFiles.path(dir, 0, span);
+        try {
+            FileOpener.create(temp, identity, config, sys);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            StartFile.syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
         }
+        return file;
     }
 
-    private static void release(Syscalls sys, Path file, int fd, GrowableMapping mapping, Throwable primary) {
+    private static void release(Chain chain, Syscalls sys, Path lock, int lockFd, Throwable primary) {
         try {
-            if (mapping != null) {
-                mapping.close();
+            if (chain != null) {
+                chain.closeFiles(); // releases the lock too
+                return;
             }
-        } catch (NativeCallException e) {
+        } catch (IOException | RuntimeException e) {
             primary.addSuppressed(e);
+            return;
         }
         try {
-            sys.close(file, fd);
-        } catch (NativeCallException e) {
+            sys.close(lock, lockFd);
+        } catch (IOException e) {
             primary.addSuppressed(e);
         }
     }

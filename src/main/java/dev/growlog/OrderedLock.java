@@ -12,7 +12,7 @@ final class OrderedLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
 
     private final LockOrder rank;
-    /** The mapping whose leases come after every lock in the order. */
+    /** The mapping whose leases come after every lock in the order; null: every mapping of the log. */
     private final transient GrowableMapping mapping;
 
     OrderedLock(LockOrder rank, GrowableMapping mapping) {
@@ -24,9 +24,9 @@ final class OrderedLock extends ReentrantLock {
     public void lock() {
         if (LockOrder.CHECKED) {
             rank.checkMayWait();
-            if (mapping.leaseHeld()) {
+            if (mapping != null ? mapping.leaseHeld() : GrowableMapping.anyLeaseHeld()) {
                 throw new AssertionError("lock order broken: waiting for the " + rank + " lock inside a lease on "
-                        + mapping.file());
+                        + (mapping != null ? mapping.file() : "a mapping of the log"));
             }
         }
         super.lock();
@@ -59,7 +59,11 @@ final class OrderedLock extends ReentrantLock {
      */
     void lockOrRefuse(String operation) {
         if (!tryLock()) {
-            mapping.refuseInsideLease(operation);
+            if (mapping != null) {
+                mapping.refuseInsideLease(operation);
+            } else {
+                GrowableMapping.refuseInsideAnyLease(operation, null);
+            }
             lock();
         }
     }

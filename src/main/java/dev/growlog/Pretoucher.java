@@ -163,6 +163,12 @@ final class Pretoucher implements Runnable {
         return populatedBytes;
     }
 
+    /** Asks the thread to stop, without waiting. */
+    void signalStop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+
     /** Stops the thread and waits for it. */
     void stop() {
         stopped = true;

@@ -30,24 +30,18 @@ final class Repairer {
     private Repairer() {
     }
 
-    static RepairReport repair(Path path, RepairMode mode, GrowLogConfig config, Syscalls sys) throws IOException {
-        try (GrowLog log = Opener.openWritable(path, config, sys, true)) {
-            return log.repair(mode);
-        }
-    }
-
     /** Repairs a log just opened for writing with its damage kept; see {@link GrowLog#repair(Path, RepairMode)}. */
-    static RepairReport apply(RepairMode mode, Path file, Syscalls sys, int fd, GrowableMapping mapping,
+    static RepairReport apply(RepairMode mode, Path file, Syscalls sys, int fd, GrowableMapping mapping, long base,
                               Appender appender, Checkpointer checkpointer, OrderedLock appendLock)
             throws IOException {
         long start = FileHeader.SIZE;
         long endBefore = appender.end();
-        RecordScanner.Result all = RecordScanner.verify(mapping, start, Long.MAX_VALUE, Long.MAX_VALUE);
-        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scan(mapping, start) : all;
+        RecordScanner.Result all = RecordScanner.verifyFile(mapping, base, start, Long.MAX_VALUE);
+        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scanFile(mapping, base, start) : all;
         if (mode == RepairMode.SKIP) {
             for (RecordScanner.Damage d : all.damage()) {
                 if (d.position() + d.length() <= all.end()) {
-                    skip(mapping, d.position(), d.position() + d.length());
+                    skip(mapping, base, d.position(), d.position() + d.length());
                 }
             }
         }
@@ -60,25 +54,26 @@ final class Repairer {
         }
         checkpointer.resyncFrom(start);
         checkpointer.checkpoint(false);
-        return new RepairReport(mode, publicDamage(all), kept.records(), all.records() - kept.records(),
-                endBefore, kept.end());
+        return new RepairReport(mode, publicDamage(all, base), kept.records(), all.records() - kept.records(),
+                base + endBefore, base + kept.end());
     }
 
     /** Marks {@code [from, to)} skipped, one record per segment it touches. */
-    static void skip(GrowableMapping mapping, long from, long to) {
+    static void skip(GrowableMapping mapping, long base, long from, long to) {
         long segmentSize = mapping.segmentSize();
         for (long at = from; at < to; ) {
             long pieceEnd = Math.min(to, (at / segmentSize + 1) * segmentSize);
             ByteBuffer view = mapping.segment(at / segmentSize);
             int offset = (int) (at % segmentSize);
             int word = RecordFormat.skippedWord((int) (pieceEnd - at - RecordFormat.HEADER_SIZE));
-            view.putInt(offset + RecordFormat.CRC_OFFSET, RecordFormat.checksum(at, word));
+            view.putInt(offset + RecordFormat.CRC_OFFSET, RecordFormat.checksum(base + at, word));
             INTS.setRelease(view, offset, word);
             at = pieceEnd;
         }
     }
 
-    static List<Damage> publicDamage(RecordScanner.Result result) {
-        return result.damage().stream().map(d -> new Damage(d.position(), d.length(), d.reason())).toList();
+    /** The damage a scan of a file whose byte 0 is global position {@code base} found, at global positions. */
+    static List<Damage> publicDamage(RecordScanner.Result result, long base) {
+        return result.damage().stream().map(d -> new Damage(base + d.position(), d.length(), d.reason())).toList();
     }
 }

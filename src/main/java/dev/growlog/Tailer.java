@@ -59,7 +59,7 @@ public final class Tailer implements AutoCloseable {
         try {
             return reader.next();
         } catch (CorruptLogException e) {
-            if (log.isReadOnly() && e.position() >= log.checkpointInFile()) {
+            if (log.isReadOnly() && e.position() >= log.checkpointAt(e.position())) {
                 return false; // a crashed writer's torn tail: its next open cuts it
             }
             throw e;

@@ -63,7 +63,7 @@ class ClosedLogTest {
         log.close();
         log.close();
         log.close();
-        try (GrowLog again = GrowLog.open(log.file())) {
+        try (GrowLog again = GrowLog.open(log.directory())) {
             assertThat(again.recoveryReport().cleanShutdown()).isTrue();
             assertThat(again.stats().records()).isEqualTo(1);
         }

@@ -20,14 +20,14 @@ final class Corruption {
             record.put((byte) 'x');
         }
         record.flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.WRITE)) {
             channel.write(record, position);
         }
     }
 
     /** Flips one bit of the byte at {@code position}. */
     static void flipBit(Path file, long position, int bit) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
             channel.read(one, position);
             one.put(0, (byte) (one.get(0) ^ (1 << bit)));

@@ -149,7 +149,7 @@ class CrashLoopTest {
             if (!readOnly) {
                 // A record the kill caught between payload and commit word left bytes after the end.
                 long end = log.endPosition();
-                long size = Files.size(file);
+                long size = LogFiles.size(file);
                 assertThat(end >= size || LogFiles.allZero(file, end, size))
                         .as("%s: everything after the recovered end [%d, %d) is zero", context, end, size).isTrue();
             }

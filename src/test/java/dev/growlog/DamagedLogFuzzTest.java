@@ -113,12 +113,12 @@ class DamagedLogFuzzTest {
         for (int n = 0; n < cases; n++) {
             Base base = bases.get(n % bases.size());
             Path file = dir.resolve("case-" + n + ".glog");
-            Files.write(file, base.bytes());
+            LogFiles.writeFirst(file, base.bytes());
             List<String> done = new ArrayList<>();
             damage(random, harm, file, base, done);
             String what = "case " + n + " (" + base.name() + " log, " + String.join("; ", done) + ")";
             assertTimeoutPreemptively(CASE_TIMEOUT, () -> exercise(file, base, what), what + " hung");
-            Files.delete(file);
+            LogFiles.delete(file);
         }
     }
 
@@ -137,10 +137,10 @@ class DamagedLogFuzzTest {
                 }
             }
             end = log.endPosition();
-            whileOpen = Files.readAllBytes(file);
+            whileOpen = Files.readAllBytes(LogFiles.first(file));
         }
-        byte[] bytes = clean ? Files.readAllBytes(file) : whileOpen;
-        Files.delete(file);
+        byte[] bytes = clean ? Files.readAllBytes(LogFiles.first(file)) : whileOpen;
+        LogFiles.delete(file);
         long checkpoint = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(LogFiles.CHECKPOINT_OFFSET);
         return new Base(clean ? "clean" : "unclean", bytes, written, end, checkpoint, clean);
     }
@@ -175,7 +175,7 @@ class DamagedLogFuzzTest {
     }
 
     private static void flipBits(Random random, Path file, Base base, List<String> done) throws IOException {
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         if (size == 0) {
             return;
         }
@@ -193,16 +193,16 @@ class DamagedLogFuzzTest {
     }
 
     private static void truncate(Random random, Path file, List<String> done) throws IOException {
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         long to = random.nextInt(5) == 0 ? random.nextLong(Math.min(size, 4096) + 1) : random.nextLong(size + 1);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.WRITE)) {
             channel.truncate(to);
         }
         done.add("truncate to " + to);
     }
 
     private static void garbage(Random random, Path file, Base base, List<String> done) throws IOException {
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         long from;
         long to;
         switch (random.nextInt(3)) {
@@ -227,7 +227,7 @@ class DamagedLogFuzzTest {
 
     private static void forgeLength(Random random, Path file, Base base, List<String> done) throws IOException {
         List<Long> positions = new ArrayList<>(base.written().keySet());
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         long at = switch (random.nextInt(6)) {
             case 0 -> base.end(); // where the next record would go
             case 1 -> (random.nextLong(Math.max(1, size - 4096)) + 4096) & -8;
@@ -250,7 +250,7 @@ class DamagedLogFuzzTest {
 
     /** A sector of zeros, as a write the disk lost leaves behind. */
     private static void zeroSector(Random random, Path file, List<String> done) throws IOException {
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         if (size == 0) {
             return;
         }
@@ -261,7 +261,7 @@ class DamagedLogFuzzTest {
 
     /** A random word at a record-aligned offset: a commit word where a record starts, else payload. */
     private static void randomCommitWord(Random random, Path file, List<String> done) throws IOException {
-        long size = Files.size(file);
+        long size = LogFiles.size(file);
         if (size <= LogFiles.HEADER_SIZE + 8) {
             return;
         }
@@ -272,7 +272,7 @@ class DamagedLogFuzzTest {
     }
 
     private static void write(Path file, long at, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer, at + buffer.position());
@@ -290,7 +290,7 @@ class DamagedLogFuzzTest {
     }
 
     static Survival survival(Path file, Base base) throws IOException {
-        byte[] now = Files.readAllBytes(file);
+        byte[] now = Files.readAllBytes(LogFiles.first(file));
         if (now.length < LogFiles.HEADER_SIZE
                 || !Arrays.equals(now, 0, LogFiles.HEADER_SIZE, base.bytes(), 0, LogFiles.HEADER_SIZE)) {
             return null;
@@ -358,7 +358,7 @@ class DamagedLogFuzzTest {
                                 .isEqualTo(survival.cutAt());
                     }
                     if (!base.clean()) {
-                        long size = Files.size(file); // may end inside a last padding record
+                        long size = LogFiles.size(file); // may end inside a last padding record
                         assertThat(end >= size || LogFiles.allZero(file, end, size))
                                 .as("%s: the torn tail [%d, %d) is zeroed after an unclean shutdown", what, end, size)
                                 .isTrue();

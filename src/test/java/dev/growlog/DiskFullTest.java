@@ -86,7 +86,7 @@ class DiskFullTest {
                 }
             }
         }
-        return Files.size(file);
+        return LogFiles.size(file);
     }
 
     /** Fills the disk to the last page with 4 KiB writes. */
@@ -106,12 +106,12 @@ class DiskFullTest {
     /** Appends until an append fails; checks that the failed append changed nothing and returns its exception. */
     private Throwable appendUntilFull(GrowLog log, Path file) throws IOException {
         for (int i = 0; i < 1_000_000; i++) {
-            long sizeBefore = Files.size(file);
+            long sizeBefore = LogFiles.size(file);
             long endBefore = log.endPosition();
             long recordsBefore = log.stats().records();
             Throwable failure = catchThrowable(() -> appendLine(log));
             if (failure != null) {
-                assertThat(Files.size(file)).as("file size after the failed growth").isEqualTo(sizeBefore);
+                assertThat(LogFiles.size(file)).as("file size after the failed growth").isEqualTo(sizeBefore);
                 assertThat(log.endPosition()).as("end position after the failed growth").isEqualTo(endBefore);
                 assertThat(log.stats().records()).isEqualTo(recordsBefore);
                 assertThat(log.stats().fileSize()).isEqualTo(sizeBefore);
@@ -159,8 +159,8 @@ class DiskFullTest {
         log.sync();
 
         Files.delete(filler);
-        long sizeWhenFull = Files.size(file);
-        while (Files.size(file) < 2 * sizeWhenFull) { // into the room the filler gave back
+        long sizeWhenFull = LogFiles.size(file);
+        while (LogFiles.size(file) < 2 * sizeWhenFull) { // into the room the filler gave back
             appendLine(log);
         }
         assertAllRecordsIntact(log);
@@ -208,7 +208,7 @@ class DiskFullTest {
             for (int i = 0; i < 1_000; i++) {
                 appendLine(reopened);
             }
-            assertThat(Files.size(file)).isGreaterThan(TMPFS_MIB * (1L << 20) - floor);
+            assertThat(LogFiles.size(file)).isGreaterThan(TMPFS_MIB * (1L << 20) - floor);
             assertAllRecordsIntact(reopened);
         }
     }

@@ -102,7 +102,7 @@ class DurabilityTest {
             for (int i = 0; i < 100; i++) {
                 log.append(Samples.apache().get(i));
             }
-            assertThat(flushers(log.file())).as("flusher threads under the NONE policy").isEmpty();
+            assertThat(flushers(log.directory())).as("flusher threads under the NONE policy").isEmpty();
             assertThat(log.stats().syncedPosition()).isEqualTo(syncedAtOpen);
             assertThat(log.stats().syncs()).isEqualTo(syncsAtOpen);
             log.sync();

@@ -56,7 +56,7 @@ class ExternalDamageTest {
 
     /** What another process does: ftruncate through its own descriptor. */
     private static void truncateBehindTheWriter(Path file, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.WRITE)) {
             channel.truncate(size);
         }
     }
@@ -115,7 +115,7 @@ class ExternalDamageTest {
         assertThatThrownBy(() -> log.append(big)).isInstanceOf(CorruptLogException.class)
                 .hasMessageContaining("shrank").hasMessageContaining(file.toString());
         assertThat(log.endPosition()).isEqualTo(end);
-        assertThat(Files.size(file)).as("growlog did not extend the file again").isEqualTo(512 * 1024);
+        assertThat(LogFiles.size(file)).as("growlog did not extend the file again").isEqualTo(512 * 1024);
         // Small appends would still fit in the mapping, but they would walk into the lost pages.
         assertThatThrownBy(() -> log.append(new byte[8])).isInstanceOf(GrowLogException.class)
                 .hasMessageContaining("shrank");

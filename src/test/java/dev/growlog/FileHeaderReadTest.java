@@ -27,7 +27,7 @@ class FileHeaderReadTest {
         FileHeader.Fields fields = FileHeader.read(LogFiles.headerPage(SEGMENT, FILE_ID), LogFiles.HEADER_SIZE, FILE);
         assertThat(fields.version()).isEqualTo(2);
         assertThat(fields.segmentSize()).isEqualTo(SEGMENT);
-        assertThat(fields.fileId()).isEqualTo(FILE_ID);
+        assertThat(fields.logId()).isEqualTo(FILE_ID);
         assertThat(fields.checkpoint()).isEqualTo(LogFiles.HEADER_SIZE);
         assertThat(fields.checkpointRecords()).isZero();
         assertThat(fields.checkpointBytes()).isZero();
@@ -38,7 +38,7 @@ class FileHeaderReadTest {
     @Test
     void write_producesThePageTheFormatDescribes_checkpointIncluded() {
         ByteBuffer page = ByteBuffer.allocate(LogFiles.HEADER_SIZE);
-        FileHeader.write(page, SEGMENT, FILE_ID);
+        FileHeader.write(page, SEGMENT, FILE_ID, 0, LogFiles.DEFAULT_SPAN);
         assertThat(page.array()).isEqualTo(LogFiles.headerPage(SEGMENT, FILE_ID).array());
     }
 
@@ -76,6 +76,6 @@ class FileHeaderReadTest {
     void aFileOneByteLongerThanTheHeader_isALog() throws Exception {
         FileHeader.Fields fields = FileHeader.read(LogFiles.headerPage(SEGMENT, FILE_ID), LogFiles.HEADER_SIZE + 1, FILE);
         assertThat(fields.segmentSize()).isEqualTo(SEGMENT);
-        assertThat(fields.fileId()).isEqualTo(FILE_ID);
+        assertThat(fields.logId()).isEqualTo(FILE_ID);
     }
 }

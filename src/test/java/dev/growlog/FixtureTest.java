@@ -46,9 +46,9 @@ class FixtureTest {
             FixtureWriter.writeAll(source);
         }
         Path original = source.resolve(name);
-        assertThat(original).isRegularFile();
+        assertThat(original).exists();
         Path copy = work.resolve("copy-of-" + name);
-        Files.copy(original, copy);
+        LogFiles.copy(original, copy);
         return copy;
     }
 
@@ -142,13 +142,16 @@ class FixtureTest {
     void formatVersion1_isRefusedAsOlder() throws IOException {
         Path original = CHECKED_IN.resolve(FixtureWriter.FORMAT_1);
         Path file = work.resolve("copy-of-" + FixtureWriter.FORMAT_1);
-        Files.copy(original, file);
+        Files.createDirectory(file); // a log directory whose data file is of format version 1
+        Files.copy(original, LogFiles.first(file));
         String sha = LogFiles.sha256(original);
 
         assertThatThrownBy(() -> GrowLog.open(file, CONFIG)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("actual=1").hasMessageContaining("older format");
         assertThatThrownBy(() -> GrowLog.openReadOnly(file)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("older format");
+        assertThatThrownBy(() -> GrowLog.openReadOnly(original)).as("the version 1 file itself")
+                .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("older format");
         assertThat(LogFiles.sha256(file)).isEqualTo(sha);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes the damaged logs in {@code testdata/fixtures/}; {@link FixtureTest} checks what opening
@@ -70,9 +69,14 @@ public final class FixtureWriter {
             for (int i = 0; i < RECORDS; i++) {
                 log.append(payload(i));
             }
-            Files.copy(live, target, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(target)) {
+                LogFiles.delete(target);
+            }
+            LogFiles.copy(live, target);
         } finally {
-            Files.deleteIfExists(live);
+            if (Files.exists(live)) {
+                LogFiles.delete(live);
+            }
         }
         LogFiles.flipByte(target, position(RECORDS - 1) + LogFiles.RECORD_HEADER + payload(0).length - 1);
     }
@@ -90,11 +94,14 @@ public final class FixtureWriter {
     }
 
     private static void write(Path target, int records) throws IOException {
-        Files.deleteIfExists(target);
+        if (Files.exists(target)) {
+            LogFiles.delete(target);
+        }
         try (GrowLog log = GrowLog.open(target, CONFIG)) {
             for (int i = 0; i < records; i++) {
                 log.append(payload(i));
             }
         }
+        Files.delete(target.resolve("lock")); // only the data file is checked in
     }
 }

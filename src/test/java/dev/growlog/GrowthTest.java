@@ -60,7 +60,7 @@ class GrowthTest {
                 assertThat(stats.fileSize() - previousSize).as("one growth step").isLessThanOrEqualTo(SEGMENT);
                 assertThat(stats.fileSize() % 4096).as("file size in whole pages").isZero();
                 assertThat(stats.mappedSize()).isEqualTo(stats.fileSize());
-                assertThat(LogFiles.size(log.file())).isEqualTo(stats.fileSize());
+                assertThat(LogFiles.size(LogFiles.dataFile(log, 0))).isEqualTo(stats.fileSize());
                 previousSize = stats.fileSize();
             }
         }

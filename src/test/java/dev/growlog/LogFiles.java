@@ -29,13 +29,17 @@ final class LogFiles {
     static final int VERSION_OFFSET = 8;
     static final int HEADER_SIZE_OFFSET = 12;
     static final int SEGMENT_SIZE_OFFSET = 16;
-    static final int FILE_ID_OFFSET = 24;
-    static final int HEADER_CRC_OFFSET = 32;
-    static final int CHECKPOINT_OFFSET = 40;
-    static final int CHECKPOINT_RECORDS_OFFSET = 48;
-    static final int CHECKPOINT_BYTES_OFFSET = 56;
-    static final int CLEAN_OFFSET = 64;
-    static final int CHECKPOINT_CRC_OFFSET = 68;
+    static final int LOG_ID_OFFSET = 24;
+    static final int BASE_OFFSET = 32;
+    static final int SPAN_OFFSET = 40;
+    static final int HEADER_CRC_OFFSET = 48;
+    static final int CHECKPOINT_OFFSET = 56;
+    static final int CHECKPOINT_RECORDS_OFFSET = 64;
+    static final int CHECKPOINT_BYTES_OFFSET = 72;
+    static final int CLEAN_OFFSET = 80;
+    static final int CHECKPOINT_CRC_OFFSET = 84;
+    /** The default span of a data file (rollSize). */
+    static final long DEFAULT_SPAN = 256L << 20;
 
     /** Record framing: commit word, CRC32C, payload padded to a multiple of 8. */
     static final int RECORD_HEADER = 8;
@@ -46,6 +50,29 @@ final class LogFiles {
     static final int LENGTH_MASK = 0x3FFF_FFFF;
 
     private LogFiles() {
+    }
+
+    /** The name of the data file whose base position is {@code base}. */
+    static String dataFileName(long base) {
+        return String.format("%020d.glog", base);
+    }
+
+    /** Data file {@code index} of an open log. */
+    static Path dataFile(GrowLog log, long index) {
+        return log.directory().resolve(dataFileName(index * log.chain().span()));
+    }
+
+    /** Data file {@code index} of the log in {@code dir} whose files span {@code span} positions. */
+    static Path dataFile(Path dir, long index, long span) {
+        return dir.resolve(dataFileName(index * span));
+    }
+
+    /**
+     * The file the byte helpers below work on: a data file as given, or for a log directory its
+     * first data file (where every position of a log that never rolled lies).
+     */
+    static Path first(Path path) {
+        return Files.isDirectory(path) ? path.resolve(dataFileName(0)) : path;
     }
 
     /** Bytes a record with {@code length} payload bytes takes in the file. */
@@ -79,10 +106,15 @@ final class LogFiles {
      * size, segment size, file id, the header CRC32C over bytes 0..32, and an empty log's
      * checkpoint (at the first record, no records, not clean) with its own CRC32C.
      */
-    static ByteBuffer headerPage(int segmentSize, long fileId) {
+    static ByteBuffer headerPage(int segmentSize, long logId) {
+        return headerPage(segmentSize, logId, 0, Math.max(DEFAULT_SPAN, 2L * segmentSize));
+    }
+
+    static ByteBuffer headerPage(int segmentSize, long logId, long base, long span) {
         ByteBuffer page = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         page.put(0, MAGIC).putInt(VERSION_OFFSET, 2).putInt(HEADER_SIZE_OFFSET, HEADER_SIZE)
-                .putInt(SEGMENT_SIZE_OFFSET, segmentSize).putLong(FILE_ID_OFFSET, fileId);
+                .putInt(SEGMENT_SIZE_OFFSET, segmentSize).putLong(LOG_ID_OFFSET, logId)
+                .putLong(BASE_OFFSET, base).putLong(SPAN_OFFSET, span);
         page.putInt(HEADER_CRC_OFFSET, crc(Arrays.copyOf(page.array(), HEADER_CRC_OFFSET)));
         page.putLong(CHECKPOINT_OFFSET, HEADER_SIZE);
         page.putInt(CHECKPOINT_CRC_OFFSET,
@@ -109,6 +141,7 @@ final class LogFiles {
     }
 
     static byte[] read(Path file, long position, int length) {
+        file = first(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(length);
             while (buffer.hasRemaining()) {
@@ -123,6 +156,7 @@ final class LogFiles {
     }
 
     static void write(Path file, long position, byte[] bytes) {
+        file = first(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
@@ -134,19 +168,23 @@ final class LogFiles {
     }
 
     static int readInt(Path file, long position) {
+        file = first(file);
         return ByteBuffer.wrap(read(file, position, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
     static long readLong(Path file, long position) {
+        file = first(file);
         return ByteBuffer.wrap(read(file, position, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     static void writeInt(Path file, long position, int value) {
+        file = first(file);
         write(file, position, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
     }
 
     /** Inverts every bit of the byte at {@code position}. */
     static void flipByte(Path file, long position) {
+        file = first(file);
         byte[] b = read(file, position, 1);
         b[0] = (byte) ~b[0];
         write(file, position, b);
@@ -154,6 +192,7 @@ final class LogFiles {
 
     /** True when every byte of {@code [from, to)} is zero. */
     static boolean allZero(Path file, long from, long to) {
+        file = first(file);
         byte[] bytes = read(file, from, Math.toIntExact(to - from));
         for (byte b : bytes) {
             if (b != 0) {
@@ -165,12 +204,14 @@ final class LogFiles {
 
     /** Sets the header's format version and recomputes the header checksum, as a newer writer would. */
     static void setVersion(Path file, int version) {
+        file = first(file);
         writeInt(file, VERSION_OFFSET, version);
         writeInt(file, HEADER_CRC_OFFSET, crc(read(file, 0, HEADER_CRC_OFFSET)));
     }
 
     /** Rewrites the checkpoint block (with a valid checksum). */
     static void setCheckpoint(Path file, long checkpoint, long records, long bytes, boolean clean) {
+        file = first(file);
         ByteBuffer block = ByteBuffer.allocate(CHECKPOINT_CRC_OFFSET + 4 - CHECKPOINT_OFFSET)
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(checkpoint).putLong(records).putLong(bytes).putInt(clean ? 1 : 0);
@@ -185,6 +226,7 @@ final class LogFiles {
     }
 
     static long size(Path file) {
+        file = first(file);
         try {
             return Files.size(file);
         } catch (IOException e) {
@@ -193,6 +235,7 @@ final class LogFiles {
     }
 
     static String sha256(Path file) {
+        file = first(file);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (IOException e) {
@@ -203,6 +246,40 @@ final class LogFiles {
     }
 
     /** Number of file descriptors this process has open. */
+    /** Copies a log (its directory's files, not the writer lock) or a single file to {@code target}. */
+    static Path copy(Path source, Path target) throws IOException {
+        if (!Files.isDirectory(source)) {
+            return Files.copy(source, target);
+        }
+        Files.createDirectory(target);
+        try (Stream<Path> entries = Files.list(source)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (!entry.getFileName().toString().equals("lock")) {
+                    Files.copy(entry, target.resolve(entry.getFileName()));
+                }
+            }
+        }
+        return target;
+    }
+
+    /** Deletes a log directory and its files, or a single file. */
+    static void delete(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> entries = Files.list(path)) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    Files.delete(entry);
+                }
+            }
+        }
+        Files.delete(path);
+    }
+
+    /** Makes {@code log} a log directory whose first data file holds {@code bytes}. */
+    static void writeFirst(Path log, byte[] bytes) throws IOException {
+        Files.createDirectories(log);
+        Files.write(first(log), bytes);
+    }
+
     static long openFileDescriptors() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();

@@ -39,7 +39,7 @@ class PowerLossTest {
     /** Small segments and growth steps: padding records and many growths in a short log. */
     static final GrowLogConfig CONFIG = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(16 * 1024)
             .maxGrowthStep(32 * 1024).build();
-    static final int HEADER_CHECKPOINT_BLOCK = 40;
+    static final int HEADER_CHECKPOINT_BLOCK = LogFiles.CHECKPOINT_OFFSET;
     static final int HEADER_CHECKPOINT_BLOCK_END = 72;
 
     /** How the bytes after the durable point are lost. */
@@ -117,8 +117,8 @@ class PowerLossTest {
             String what = loss + " round " + round + " (durable end " + snapshot.durableEnd() + ")";
             loseWhatWasNotDurable(random, snapshot, loss);
             checkRecovery(snapshot, loss, what);
-            Files.delete(file);
-            Files.delete(snapshot.copy());
+            LogFiles.delete(file);
+            LogFiles.delete(snapshot.copy());
         }
     }
 
@@ -162,7 +162,7 @@ class PowerLossTest {
             }
             long durableEnd = log.stats().syncedPosition();
             assertThat(log.checkpointInFile()).as("checkpoint in the header").isEqualTo(durableEnd);
-            Files.copy(file, copy); // reads the page cache: everything appended, durable or not
+            LogFiles.copy(file, copy); // reads the page cache: everything appended, durable or not
             if (olderHeader == null) {
                 olderHeader = headerPage(copy);
                 olderCheckpoint = durableEnd;
@@ -173,17 +173,17 @@ class PowerLossTest {
 
     private static byte[] headerPage(Path file) throws IOException {
         byte[] page = new byte[PAGE];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.READ)) {
             channel.read(ByteBuffer.wrap(page), 0);
         }
         return page;
     }
 
     private static void loseWhatWasNotDurable(Random random, Snapshot s, Loss loss) throws IOException {
-        long size = Files.size(s.copy());
+        long size = LogFiles.size(s.copy());
         long durable = s.durableEnd();
         long firstWholePage = (durable + PAGE - 1) / PAGE * PAGE;
-        try (FileChannel channel = FileChannel.open(s.copy(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(LogFiles.first(s.copy()), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             switch (loss) {
                 case ZEROED_PAGES, OLDER_HEADER, TORN_CHECKPOINT_BLOCK, GARBLED_PAGES -> {
                     boolean garble = loss == Loss.GARBLED_PAGES;

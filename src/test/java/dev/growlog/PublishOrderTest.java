@@ -29,7 +29,7 @@ class PublishOrderTest {
     void append_copiesThePayloadBeforeItPublishesTheCommitWordAndChecksum() throws Exception {
         Path file = dir.resolve("order.glog");
         GrowLogConfig config = GrowLogConfig.builder().initialSize(64 * 1024).pretouchAhead(0).build();
-        try (GrowLog log = GrowLog.open(file, config); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (GrowLog log = GrowLog.open(file, config); FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.READ)) {
             for (int i = 0; i < 10; i++) {
                 long next = log.endPosition();
                 assertThat(LogFiles.size(file)).as("the file holds the next record's header").isGreaterThan(next + 64);

@@ -67,6 +67,7 @@ class ReadmeExampleTest {
         assertThat(process.exitValue()).as(Files.readString(err)).isZero();
         assertThat(Files.readString(out)).isEqualTo("read hello\n4096: hello\n");
         assertThat(Files.readString(err)).isEmpty();
-        assertThat(workDir.resolve("events.glog")).isRegularFile();
+        assertThat(workDir.resolve("events.glog")).isDirectory();
+        assertThat(workDir.resolve("events.glog").resolve("00000000000000000000.glog")).isRegularFile();
     }
 }

@@ -46,7 +46,7 @@ class RecordAndPositionValidationTest {
     void maxPayload_isTheSegmentSizeMinusTheRecordHeader_andStaysWithTheFile() throws IOException {
         assertThat(log.maxPayload()).isEqualTo(SEGMENT - 8);
         log.close();
-        try (GrowLog reopened = GrowLog.open(log.file(), GrowLogConfig.defaults())) {
+        try (GrowLog reopened = GrowLog.open(log.directory(), GrowLogConfig.defaults())) {
             assertThat(reopened.maxPayload()).as("segment size is fixed at creation").isEqualTo(SEGMENT - 8);
             assertThat(reopened.stats().segmentSize()).isEqualTo(SEGMENT);
         }
@@ -91,7 +91,7 @@ class RecordAndPositionValidationTest {
         }
         log.close();
         // Trailing empty records survive recovery: a zero commit word ends the log, an empty record does not.
-        try (GrowLog reopened = GrowLog.open(log.file(), CONFIG); LogReader reader = reopened.reader(a)) {
+        try (GrowLog reopened = GrowLog.open(log.directory(), CONFIG); LogReader reader = reopened.reader(a)) {
             assertThat(reopened.stats().records()).isEqualTo(4);
             for (long p : List.of(a, b, c, d)) {
                 assertThat(reader.next()).isTrue();

@@ -56,7 +56,7 @@ class RejectedFileTest {
 
     private Path damagedHeaderChecksum() throws IOException {
         Path file = log("damaged-header.glog");
-        LogFiles.flipByte(file, LogFiles.FILE_ID_OFFSET);
+        LogFiles.flipByte(file, LogFiles.LOG_ID_OFFSET);
         return file;
     }
 
@@ -72,7 +72,7 @@ class RejectedFileTest {
     private Path shortFile() throws IOException {
         Path file = log("short.glog");
         byte[] start = LogFiles.read(file, 0, 100);
-        Files.write(file, start);
+        Files.write(LogFiles.first(file), start);
         return file;
     }
 
@@ -80,7 +80,7 @@ class RejectedFileTest {
     void open_ofAnEmptyFile_throwsUnsupportedFormatMentioningEmpty() throws IOException {
         Path file = emptyFile();
         assertRefused(file, UnsupportedFormatException.class, "empty");
-        assertThat(Files.size(file)).isZero();
+        assertThat(LogFiles.size(file)).isZero();
     }
 
     @Test

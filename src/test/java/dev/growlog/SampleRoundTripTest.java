@@ -97,7 +97,7 @@ class SampleRoundTripTest {
 
     /** The file's lines as raw bytes, without their line feeds (the samples are not all UTF-8). */
     static List<byte[]> lines(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
+        byte[] all = Files.readAllBytes(LogFiles.first(file));
         List<byte[]> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < all.length; i++) {

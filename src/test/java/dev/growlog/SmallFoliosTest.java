@@ -77,7 +77,7 @@ class SmallFoliosTest {
             assertThat(advice).as("advice: once at open, then once per growth").hasSize(1 + (int) stats.growths());
             assertThat(advice.get(advice.size() - 1)[1]).as("the last advice covers the whole mapping")
                     .isEqualTo(stats.mappedSize());
-            assertThat(mappingsOf(log.file())).singleElement()
+            assertThat(mappingsOf(LogFiles.dataFile(log, 0))).singleElement()
                     .satisfies(m -> assertThat(m.start()).isEqualTo(advice.get(advice.size() - 1)[0]));
         }
     }
@@ -93,7 +93,7 @@ class SmallFoliosTest {
             assertAdvised(writer, true);
             try (GrowLog reader = GrowLog.openReadOnly(file)) {
                 assertThat(reader.endPosition()).isEqualTo(writer.endPosition());
-                assertThat(mappingsOf(file)).as("the writer's and the reader's mapping").hasSize(2)
+                assertThat(mappingsOf(LogFiles.first(file))).as("the writer's and the reader's mapping").hasSize(2)
                         .filteredOn(Mapping::randomAccess).hasSize(1);
             }
         }
@@ -108,8 +108,8 @@ class SmallFoliosTest {
 
     /** The log's mapping is one piece covering the mapped size, advised or not as expected. */
     private static void assertAdvised(GrowLog log, boolean advised) throws IOException {
-        List<Mapping> mappings = mappingsOf(log.file());
-        assertThat(mappings).as("mappings of %s", log.file()).hasSize(1);
+        List<Mapping> mappings = mappingsOf(LogFiles.dataFile(log, 0));
+        assertThat(mappings).as("mappings of %s", log.directory()).hasSize(1);
         assertThat(mappings.get(0).length()).as("one piece over the whole mapping").isEqualTo(log.stats().mappedSize());
         assertThat(mappings.get(0).randomAccess()).as("MADV_RANDOM (rr) on the mapping").isEqualTo(advised);
     }

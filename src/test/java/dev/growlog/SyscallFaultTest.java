@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Fails the Nth fallocate, ftruncate, mremap or msync through a {@link Syscalls} double and
  * checks the documented outcome: growth that fails leaves the log exactly as it was and usable;
  * a sync that fails moves the writer to a failed state that refuses writes but not reads; a log
- * at its maximum size refuses appends the same way a full disk does; and an open that fails
+ * whose next file cannot be created refuses appends the same way a full disk does; and an open that fails
  * midway releases every descriptor and mapping it took.
  */
 class SyscallFaultTest {
@@ -80,12 +81,12 @@ class SyscallFaultTest {
     /** Appends until {@code failure} is thrown by the append that needs to grow; checks that it changed nothing. */
     private Throwable appendUntilGrowthFails(GrowLog log, Path file) throws IOException {
         for (int i = 0; i < 10_000; i++) {
-            long sizeBefore = Files.size(file);
+            long sizeBefore = LogFiles.size(file);
             long endBefore = log.endPosition();
             GrowLogStats before = log.stats();
             Throwable failure = catchThrowable(() -> appendLine(log));
             if (failure != null) {
-                assertThat(Files.size(file)).as("file size after the failed growth").isEqualTo(sizeBefore);
+                assertThat(LogFiles.size(file)).as("file size after the failed growth").isEqualTo(sizeBefore);
                 assertThat(log.endPosition()).as("end position after the failed growth").isEqualTo(endBefore);
                 GrowLogStats after = log.stats();
                 assertThat(after.records()).isEqualTo(before.records());
@@ -110,9 +111,9 @@ class SyscallFaultTest {
             assertThat(((NativeCallException) failure.getCause()).errnoName()).isEqualTo("ENOSPC");
             assertAllRecordsIntact(log);
 
-            long sizeBefore = Files.size(file);
+            long sizeBefore = LogFiles.size(file);
             appendLine(log); // the fault fired once: space is back
-            assertThat(Files.size(file)).as("the file grew").isGreaterThan(sizeBefore);
+            assertThat(LogFiles.size(file)).as("the file grew").isGreaterThan(sizeBefore);
             for (int i = 0; i < 200; i++) {
                 appendLine(log);
             }
@@ -196,7 +197,7 @@ class SyscallFaultTest {
             fillMapping(log);
             long generation = log.stats().generation();
             sys.failNth(Call.REMAP_TO, 1, "ENOMEM");
-            long sizeBefore = Files.size(file);
+            long sizeBefore = LogFiles.size(file);
             Throwable failure = catchThrowable(() -> {
                 for (int i = 0; i < 10_000; i++) {
                     appendLine(log);
@@ -205,7 +206,7 @@ class SyscallFaultTest {
             assertThat(failure).isInstanceOf(NativeCallException.class).hasMessageContaining("mremap")
                     .hasMessageContaining("ENOMEM");
             assertThat(log.stats().generation()).as("the mapping did not move").isEqualTo(generation);
-            assertThat(Files.size(file)).as("the file was extended before the mapping failed to follow")
+            assertThat(LogFiles.size(file)).as("the file was extended before the mapping failed to follow")
                     .isGreaterThanOrEqualTo(sizeBefore);
             assertAllRecordsIntact(log);
             for (int i = 0; i < 500; i++) {
@@ -308,24 +309,36 @@ class SyscallFaultTest {
     }
 
     @Test
-    void append_pastMaxSize_throwsLogFull_andTheLogStaysReadableAndAppendable() throws Exception {
-        GrowLogConfig capped = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
-                .maxGrowthStep(64 * 1024).pretouchAhead(0).maxSize(128 * 1024).build();
-        try (GrowLog log = open(dir.resolve("capped.glog"), capped)) {
+    void append_whenTheNextFileCannotBeCreated_throwsLogFull_andTheLogStaysReadableAndAppendable() throws Exception {
+        AtomicBoolean diskFull = new AtomicBoolean();
+        ForwardingSyscalls noRoomForNewFiles = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                if (diskFull.get() && f.getFileName().toString().endsWith(".creating")) {
+                    throw failure(f, "fallocate", 28, "ENOSPC", "No space left on device");
+                }
+                super.allocate(f, fd, offset, length);
+            }
+        };
+        GrowLogConfig rolling = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
+                .maxGrowthStep(64 * 1024).pretouchAhead(0).rollSize(128 * 1024).build();
+        try (GrowLog log = Opener.openWritable(dir.resolve("rolling"), rolling, noRoomForNewFiles)) {
+            diskFull.set(true);
             Throwable full = null;
             for (int i = 0; full == null; i++) {
                 byte[] payload = Payloads.numbered(i, 3000);
                 full = catchThrowable(() -> written.put(log.append(payload), payload));
             }
-            assertThat(full).isInstanceOf(LogFullException.class).hasMessageContaining("maximum size");
-            long end = log.endPosition();
+            assertThat(full).isInstanceOf(LogFullException.class).hasMessageContaining("no space");
+            assertThat(log.stats().files()).as("data files").isEqualTo(1);
             assertThat(log.stats().fileSize()).isLessThanOrEqualTo(128 * 1024);
             assertAllRecordsIntact(log);
-            for (int i = 0; i < 3; i++) { // small records still fit in the last segment's tail
-                long position = log.append(new byte[8]);
-                written.put(position, new byte[8]);
+            diskFull.set(false);
+            for (int i = 0; i < 3; i++) { // room again: the writer rolls
+                byte[] payload = Payloads.numbered(1000 + i, 3000);
+                written.put(log.append(payload), payload);
             }
-            assertThat(log.endPosition()).isGreaterThan(end);
+            assertThat(log.stats().files()).as("data files").isEqualTo(2);
             assertAllRecordsIntact(log);
         }
     }

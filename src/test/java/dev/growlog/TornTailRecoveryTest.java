@@ -100,7 +100,7 @@ class TornTailRecoveryTest {
         FILE_TRUNCATED_INSIDE_THE_LAST_RECORD {
             @Override
             long apply(Crash c) throws IOException {
-                try (FileChannel channel = FileChannel.open(c.image(), StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(LogFiles.first(c.image()), StandardOpenOption.WRITE)) {
                     channel.truncate(c.lastPosition() + LogFiles.RECORD_HEADER + c.last().length / 2);
                 }
                 return c.lastPosition();
@@ -123,7 +123,7 @@ class TornTailRecoveryTest {
                 positions.add(log.append(payload));
                 payloads.add(payload);
             }
-            Files.copy(file, image);
+            LogFiles.copy(file, image);
             return new Crash(image, payloads, positions, log.endPosition());
         }
     }
@@ -228,7 +228,7 @@ class TornTailRecoveryTest {
             for (int i = 0; i < 30; i++) {
                 log.append(Payloads.random(random, 0, 2000));
             }
-            Files.copy(file, image);
+            LogFiles.copy(file, image);
         }
         long size = LogFiles.size(image);
         LogFiles.write(image, synced, Payloads.random(random.nextLong(), (int) (size - synced)));

@@ -26,7 +26,7 @@ class UntrustedCheckpointRecoveryTest {
                 positions.add(log.append(Samples.apache().get(i)));
             }
         }
-        Corruption.flipBit(file, 44, 1);                      // the checkpoint block is torn
+        Corruption.flipBit(file, LogFiles.CHECKPOINT_OFFSET + 4, 1);                      // the checkpoint block is torn
         Corruption.flipBit(file, positions.get(100) + 20, 1); // and record 100 hit a bad sector
         try (GrowLog log = GrowLog.open(file)) {
             RecoveryReport report = log.recoveryReport();
@@ -57,7 +57,7 @@ class UntrustedCheckpointRecoveryTest {
                 positions.add(log.append(Samples.apache().get(i)));
             }
         }
-        Corruption.flipBit(file, 44, 1);
+        Corruption.flipBit(file, LogFiles.CHECKPOINT_OFFSET + 4, 1);
         Corruption.flipBit(file, positions.get(49) + 20, 1); // the last record: nothing valid follows it
         try (GrowLog log = GrowLog.open(file)) {
             assertThat(log.recoveryReport().tailCut()).isTrue();

@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
             log.close();
         }
         long syncNanos = System.nanoTime() - closeStart;
-        Files.delete(file);
+        deleteTree(file);
         return new Measured(appendNanos, latency, scan[1], scan[0], syncNanos, stats);
     }
 
@@ -241,10 +241,15 @@ final class BenchCommand implements Callable<Integer> {
         return Double.isFinite(ratio) && baseline > 0 ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
     }
 
+    /** Deletes {@code dir} and everything in it (a log is a directory of files). */
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.deleteIfExists(dir);
+            return;
+        }
         try (var files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(file);
+                deleteTree(file);
             }
         }
         Files.deleteIfExists(dir);

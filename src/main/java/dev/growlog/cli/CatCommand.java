@@ -36,7 +36,7 @@ final class CatCommand implements Callable<Integer> {
             description = "text, json or raw (default: ${DEFAULT-VALUE}).")
     private RecordPrinter.Format format;
 
-    @Parameters(index = "0", paramLabel = "LOG", description = "The log file.")
+    @Parameters(index = "0", paramLabel = "LOG", description = "The log (its directory).")
     private Path log;
 
     @Override

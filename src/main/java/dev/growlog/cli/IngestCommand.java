@@ -53,6 +53,11 @@ final class IngestCommand implements Callable<Integer> {
         List<Input> inputs = inputs(context);
         Path logFile = log == null ? context.defaultLog() : context.resolve(log);
         refuseTheLogAsInput(inputs, logFile);
+        for (Input input : inputs) {
+            if (input.file != null) {
+                LogFiles.requireFile(input.file);
+            }
+        }
         try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
             Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
             long start = System.nanoTime();
@@ -113,7 +118,8 @@ final class IngestCommand implements Callable<Integer> {
                 + Units.count(perInput.size(), "input") + " in " + Units.seconds(nanos) + ": "
                 + Units.rate(total.records, nanos, "records") + ", " + Units.byteRate(total.bytes, nanos));
         out.println("log " + logFile + ": " + Units.count(stats.records(), "record") + ", end position "
-                + stats.endPosition() + ", file " + Units.size(stats.fileSize()) + ", " + growths(stats));
+                + stats.endPosition() + ", " + Units.count(stats.files(), "file") + " ("
+                + Units.size(stats.diskBytes()) + " on disk), " + growths(stats));
     }
 
     static String growths(GrowLogStats stats) {
@@ -130,7 +136,8 @@ final class IngestCommand implements Callable<Integer> {
             return;
         }
         for (Input input : inputs) {
-            if (input.file != null && Files.isSameFile(input.file, logFile)) {
+            if (input.file != null && (Files.isSameFile(input.file, logFile)
+                    || input.file.toRealPath().startsWith(logFile.toRealPath()))) {
                 throw new CliException(ExitCodes.USAGE, input.name + " is the log being written (" + logFile
                         + "): a log cannot ingest itself");
             }
@@ -156,7 +163,7 @@ final class IngestCommand implements Callable<Integer> {
                 inputs.add(new Input(null, "<stdin>"));
             } else {
                 Path file = context.resolve(Path.of(name));
-                LogFiles.requireFile(file);
+                LogFiles.requireLog(file); // exists; a directory is refused after the check that it is not the log
                 inputs.add(new Input(file, name));
             }
         }

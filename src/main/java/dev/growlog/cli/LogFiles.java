@@ -13,11 +13,10 @@ final class LogFiles {
     }
 
     /**
-     * Opens {@code file} for writing, creating it and its directory if absent; recovery runs.
-     * A directory is refused with exit code 2, as the read commands refuse it.
+     * Opens the log {@code file} (a directory) for writing, creating it and its parent
+     * directories if absent; recovery runs.
      */
     static GrowLog openForWriting(Path file) throws IOException {
-        requireNotDirectory(file);
         Path parent = file.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -27,14 +26,21 @@ final class LogFiles {
 
     /** Opens an existing log for writing (recovery runs); never creates one. */
     static GrowLog openExistingForWriting(Path file) throws IOException {
-        requireFile(file);
+        requireLog(file);
         return GrowLog.open(file);
     }
 
     /** Opens an existing log read-only: another process may be writing it. */
     static GrowLog openReadOnly(Path file) throws IOException {
-        requireFile(file);
+        requireLog(file);
         return GrowLog.openReadOnly(file);
+    }
+
+    /** Fails with exit code 3 unless the log {@code log} exists (a file there is refused when opened). */
+    static void requireLog(Path log) throws NoSuchFileException {
+        if (!Files.exists(log)) {
+            throw new NoSuchFileException(log.toString());
+        }
     }
 
     /** Fails with exit code 3 (or 2 for a directory) unless {@code file} is an existing file. */

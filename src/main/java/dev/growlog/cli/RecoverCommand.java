@@ -43,7 +43,7 @@ final class RecoverCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     private RepairOption repairOption;
 
-    @Parameters(index = "0", paramLabel = "LOG", description = "The log file.")
+    @Parameters(index = "0", paramLabel = "LOG", description = "The log (its directory).")
     private Path log;
 
     static final class RepairOption {
@@ -62,7 +62,7 @@ final class RecoverCommand implements Callable<Integer> {
         Path file = context.resolve(log);
         Repair repair = repairOption == null ? Repair.NONE
                 : repairOption.truncate ? Repair.TRUNCATE_CORRUPT : Repair.SKIP_CORRUPT;
-        LogFiles.requireFile(file);
+        LogFiles.requireLog(file);
         Output out = context.out();
         if (repair != Repair.NONE) {
             RepairReport report = GrowLog.repair(file, repair == Repair.TRUNCATE_CORRUPT

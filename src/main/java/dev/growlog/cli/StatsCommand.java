@@ -24,7 +24,7 @@ final class StatsCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
 
-    @Parameters(index = "0", paramLabel = "LOG", description = "The log file.")
+    @Parameters(index = "0", paramLabel = "LOG", description = "The log (its directory).")
     private Path log;
 
     @Override
@@ -47,7 +47,9 @@ final class StatsCommand implements Callable<Integer> {
         row(out, "end position", Long.toString(s.endPosition()));
         row(out, "checkpoint", recovery.checkpoint() + " (every record before it was durable)");
         row(out, "clean shutdown", recovery.cleanShutdown() ? "yes" : "no (a writer has it open, or crashed)");
-        row(out, "file size", s.fileSize() + " (" + Units.size(s.fileSize()) + ")");
+        row(out, "files", s.files() + " of " + s.rollSize() + " positions (" + Units.size(s.rollSize()) + ") each");
+        row(out, "bytes on disk", s.diskBytes() + " (" + Units.size(s.diskBytes()) + ")");
+        row(out, "file size", s.fileSize() + " (" + Units.size(s.fileSize()) + ", the current file)");
         row(out, "mapped size", s.mappedSize() + " (" + Units.size(s.mappedSize()) + ")");
         row(out, "segment size", s.segmentSize() + " (" + Units.size(s.segmentSize()) + ")");
         row(out, "largest record", maxPayload + " bytes");

@@ -27,7 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
 
-    @Parameters(index = "0", paramLabel = "LOG", description = "The log file.")
+    @Parameters(index = "0", paramLabel = "LOG", description = "The log (its directory).")
     private Path log;
 
     @Override

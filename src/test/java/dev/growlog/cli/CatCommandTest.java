@@ -130,7 +130,7 @@ class CatCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CORRUPT);
         assertThat(result.out()).isEqualTo(at.get(0) + "\tgood\n");
-        assertThat(result.stderr()).startsWith("growlog: corrupt log " + dir.resolve("a.glog") + " at position "
+        assertThat(result.stderr()).startsWith("growlog: corrupt log " + Logs.dataFile(dir.resolve("a.glog")) + " at position "
                 + at.get(1) + ": checksum actual=").hasLineCount(1);
     }
 

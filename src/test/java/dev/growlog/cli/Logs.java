@@ -31,9 +31,26 @@ final class Logs {
         return positions;
     }
 
-    /** Flips one bit of the byte at {@code position} of a closed file. */
+    /** The first data file of the log {@code log} (a directory), or {@code log} itself when it is a file. */
+    static Path dataFile(Path log) {
+        return java.nio.file.Files.isDirectory(log) ? log.resolve("00000000000000000000.glog") : log;
+    }
+
+    /** Copies the files of the log {@code source} (not its writer lock) into the new directory {@code target}. */
+    static void copy(Path source, Path target) throws IOException {
+        java.nio.file.Files.createDirectory(target);
+        try (var entries = java.nio.file.Files.list(source)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (!entry.getFileName().toString().equals("lock")) {
+                    java.nio.file.Files.copy(entry, target.resolve(entry.getFileName()));
+                }
+            }
+        }
+    }
+
+    /** Flips one bit of the byte at {@code position} of a closed log's first data file. */
     static void flipBit(Path file, long position) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(dataFile(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
             channel.read(one, position);
             one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();

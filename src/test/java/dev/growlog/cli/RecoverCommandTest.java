@@ -36,7 +36,7 @@ class RecoverCommandTest {
             writer.append("one".getBytes(StandardCharsets.UTF_8));
             writer.append("two".getBytes(StandardCharsets.UTF_8));
             third = writer.append("torn".getBytes(StandardCharsets.UTF_8));
-            Files.copy(dir.resolve("live.glog"), crashed);
+            Logs.copy(dir.resolve("live.glog"), crashed);
         }
         Logs.flipBit(crashed, third + 8);
 
@@ -114,7 +114,7 @@ class RecoverCommandTest {
         Path crashed = dir.resolve("crashed.glog");
         try (GrowLog writer = GrowLog.open(dir.resolve("live.glog"), Logs.SMALL)) {
             writer.append("one".getBytes(StandardCharsets.UTF_8));
-            Files.copy(dir.resolve("live.glog"), crashed);
+            Logs.copy(dir.resolve("live.glog"), crashed);
         }
 
         Cli.Result result = Cli.in(dir).run("recover", "crashed.glog");

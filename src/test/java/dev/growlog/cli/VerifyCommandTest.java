@@ -97,11 +97,11 @@ class VerifyCommandTest {
     }
 
     @Test
-    void directory_isAUsageError() {
+    void directoryWithoutDataFiles_isNoLog() {
         Cli.Result result = Cli.in(dir).run("verify", ".");
 
-        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.stderr()).contains("is a directory");
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(result.stderr()).contains("no growlog data file");
     }
 
     /** A stop request is what SIGINT and SIGTERM make. */

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The file header: the first 4096 bytes of every log. Records start right after it.
+ * The file header: the first 4096 bytes of every data file of a log. Records start right
+ * after it.
  *
  * <pre>
  *   offset size  field               written
@@ -21,19 +22,23 @@ import java.util.zip.CRC32C;
  *   12     4     header size (4096)  at creation
  *   16     4     segment size        at creation; a power of two, 64 KiB .. 1 GiB
  *   20     4     reserved (0)
- *   24     8     file id (random)    at creation
- *   32     4     CRC32C of 0..32     at creation
- *   36     4     reserved (0)
- *   40     8     checkpoint          every record before it is durable and valid
- *   48     8     checkpoint records  number of data records before the checkpoint
- *   56     8     checkpoint bytes    payload bytes of those records
- *   64     4     clean shutdown      1 when the last writer closed cleanly, else 0
- *   68     4     CRC32C of 40..68    with every checkpoint
- *   72..4096     zero
+ *   24     8     log id (random)     at the log's creation; the same in every file of the log
+ *   32     8     base position       global position of this file's byte 0: index * span
+ *   40     8     span                bytes of global positions each file covers; a multiple
+ *                                    of the segment size, the same in every file of the log
+ *   48     4     CRC32C of 0..48     at creation
+ *   52     4     reserved (0)
+ *   56     8     checkpoint          every record before it is durable and valid (an offset
+ *                                    in this file)
+ *   64     8     checkpoint records  number of data records before the checkpoint
+ *   72     8     checkpoint bytes    payload bytes of those records
+ *   80     4     clean shutdown      1 when the last writer closed cleanly, else 0
+ *   84     4     CRC32C of 56..84    with every checkpoint
+ *   88..4096     zero
  *   all integers little-endian
  * </pre>
  *
- * The checkpoint block (40..72) lies in one disk sector and carries its own checksum: a torn
+ * The checkpoint block (56..88) lies in one disk sector and carries its own checksum: a torn
  * write of it is detected, and recovery then scans from the first record.
  */
 public final class FileHeader {
@@ -41,37 +46,44 @@ public final class FileHeader {
     public static final int VERSION = 2;
     public static final int MIN_SEGMENT_SIZE = 64 * 1024;
     public static final int MAX_SEGMENT_SIZE = 1 << 30;
+    /** Largest span: 4 TiB, far below ext4's 16 TiB file size limit. */
+    public static final long MAX_SPAN = 1L << 42;
 
     private static final byte[] MAGIC = "GROWLOG\0".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION_OFFSET = 8;
     private static final int HEADER_SIZE_OFFSET = 12;
     private static final int SEGMENT_SIZE_OFFSET = 16;
-    private static final int FILE_ID_OFFSET = 24;
-    private static final int HEADER_CRC_OFFSET = 32;
-    private static final int CHECKPOINT_OFFSET = 40;
-    private static final int CHECKPOINT_RECORDS_OFFSET = 48;
-    private static final int CHECKPOINT_BYTES_OFFSET = 56;
-    private static final int CLEAN_OFFSET = 64;
-    private static final int CHECKPOINT_CRC_OFFSET = 68;
+    private static final int LOG_ID_OFFSET = 24;
+    private static final int BASE_OFFSET = 32;
+    private static final int SPAN_OFFSET = 40;
+    private static final int HEADER_CRC_OFFSET = 48;
+    private static final int CHECKPOINT_OFFSET = 56;
+    private static final int CHECKPOINT_RECORDS_OFFSET = 64;
+    private static final int CHECKPOINT_BYTES_OFFSET = 72;
+    private static final int CLEAN_OFFSET = 80;
+    private static final int CHECKPOINT_CRC_OFFSET = 84;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** What a header says. {@code checkpointValid} is false when the checkpoint block is torn. */
-    public record Fields(int version, int segmentSize, long fileId, long checkpoint, long checkpointRecords,
-                         long checkpointBytes, boolean cleanShutdown, boolean checkpointValid) {
+    public record Fields(int version, int segmentSize, long logId, long base, long span, long checkpoint,
+                         long checkpointRecords, long checkpointBytes, boolean cleanShutdown,
+                         boolean checkpointValid) {
     }
 
     private FileHeader() {
     }
 
-    /** Writes a new header with an empty log's checkpoint into {@code page} (absolute puts only). */
-    public static void write(ByteBuffer page, int segmentSize, long fileId) {
+    /** Writes a new header with an empty file's checkpoint into {@code page} (absolute puts only). */
+    public static void write(ByteBuffer page, int segmentSize, long logId, long base, long span) {
         ByteBuffer p = page.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         p.put(0, MAGIC);
         p.putInt(VERSION_OFFSET, VERSION);
         p.putInt(HEADER_SIZE_OFFSET, SIZE);
         p.putInt(SEGMENT_SIZE_OFFSET, segmentSize);
-        p.putLong(FILE_ID_OFFSET, fileId);
+        p.putLong(LOG_ID_OFFSET, logId);
+        p.putLong(BASE_OFFSET, base);
+        p.putLong(SPAN_OFFSET, span);
         p.putInt(HEADER_CRC_OFFSET, crc(p, 0, HEADER_CRC_OFFSET));
         writeCheckpoint(page, SIZE, 0, 0, false);
     }
@@ -125,13 +137,20 @@ public final class FileHeader {
                     + segmentSize + " expected=" + SIZE + "/a power of two in [" + MIN_SEGMENT_SIZE + ", "
                     + MAX_SEGMENT_SIZE + "]");
         }
+        long base = p.getLong(BASE_OFFSET);
+        long span = p.getLong(SPAN_OFFSET);
+        if (!validSpan(span, segmentSize) || base < 0 || base % span != 0) {
+            throw new CorruptLogException(file, BASE_OFFSET, "header span and base actual=" + span + "/" + base
+                    + " expected=a multiple of the segment size " + segmentSize + "/a multiple of the span");
+        }
         long checkpoint = p.getLong(CHECKPOINT_OFFSET);
         long records = p.getLong(CHECKPOINT_RECORDS_OFFSET);
         long bytes = p.getLong(CHECKPOINT_BYTES_OFFSET);
         boolean valid = p.getInt(CHECKPOINT_CRC_OFFSET)
                 == crc(p, CHECKPOINT_OFFSET, CHECKPOINT_CRC_OFFSET - CHECKPOINT_OFFSET);
         boolean clean = valid && p.getInt(CLEAN_OFFSET) == 1; // a torn block vouches for nothing
-        return new Fields(version, segmentSize, p.getLong(FILE_ID_OFFSET), checkpoint, records, bytes, clean, valid);
+        return new Fields(version, segmentSize, p.getLong(LOG_ID_OFFSET), base, span, checkpoint, records, bytes,
+                clean, valid);
     }
 
     /** The checkpoint of a mapped header page, read with acquire semantics. */
@@ -141,6 +160,11 @@ public final class FileHeader {
 
     public static boolean validSegmentSize(int segmentSize) {
         return segmentSize >= MIN_SEGMENT_SIZE && segmentSize <= MAX_SEGMENT_SIZE && Integer.bitCount(segmentSize) == 1;
+    }
+
+    /** Whether {@code span} is a valid file span for {@code segmentSize}: a positive multiple of it. */
+    public static boolean validSpan(long span, int segmentSize) {
+        return span > 0 && span % segmentSize == 0 && span <= MAX_SPAN;
     }
 
     private static boolean hasMagic(ByteBuffer p) {

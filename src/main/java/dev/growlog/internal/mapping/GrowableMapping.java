@@ -130,6 +130,9 @@ public final class GrowableMapping {
         return m;
     }
 
+    /** Per thread: leases held on any mapping, so that a log of many files can refuse waits inside any of them. */
+    private static final ThreadLocal<int[]> LEASES_HELD = ThreadLocal.withInitial(() -> new int[1]);
+
     /** Starts a lease: until {@link #release()}, the mapping does not move or go away. */
     public void acquire() {
         barrier.readLock().lock();
@@ -138,10 +141,26 @@ public final class GrowableMapping {
             throw new ClosedLogException("log " + file + " is closed");
         }
         leases.increment();
+        LEASES_HELD.get()[0]++;
     }
 
     public void release() {
+        LEASES_HELD.get()[0]--;
         barrier.readLock().unlock();
+    }
+
+    /** True when the calling thread holds a lease on any mapping. Not free: for slow paths and checks. */
+    public static boolean anyLeaseHeld() {
+        return LEASES_HELD.get()[0] > 0;
+    }
+
+    /** As {@link #refuseInsideLease(String)}, for a lease on any mapping (of any file of a log). */
+    public static void refuseInsideAnyLease(String operation, Path where) {
+        if (anyLeaseHeld()) {
+            throw new IllegalStateException(operation + (where == null ? "" : " on " + where) + " cannot run while this thread holds a lease"
+                    + " on a mapping of the log (inside a zero-copy handler?): it may have to wait for a move or"
+                    + " close of the mapping, and that waits for the lease; call it after the handler returns");
+        }
     }
 
     /** True when the calling thread holds a lease on this mapping. Not free: for slow paths and checks. */

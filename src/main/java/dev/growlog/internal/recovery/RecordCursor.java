@@ -33,6 +33,8 @@ public final class RecordCursor {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final GrowableMapping mapping;
+    /** Global position of the mapped file's byte 0: checksums bind records to base + offset. */
+    private final long base;
     private final int segmentShift;
     private final CRC32C crc = new CRC32C();
 
@@ -53,7 +55,13 @@ public final class RecordCursor {
     private boolean pastMapping;
 
     public RecordCursor(GrowableMapping mapping) {
+        this(mapping, 0);
+    }
+
+    /** A cursor over a file whose byte 0 is global position {@code base}; positions are offsets in it. */
+    public RecordCursor(GrowableMapping mapping, long base) {
         this.mapping = mapping;
+        this.base = base;
         this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
     }
 
@@ -88,7 +96,7 @@ public final class RecordCursor {
         }
         if (!RecordFormat.isData(word)) {
             next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
-            return checksumMatches(RecordFormat.checksum(position, word)) ? Status.PADDING : Status.INVALID;
+            return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
         }
         next = position + RecordFormat.recordSize(RecordFormat.length(word));
         // Read the mapped length again: the writer grows the mapping before it publishes a
@@ -144,14 +152,14 @@ public final class RecordCursor {
     public boolean copyPayload(byte[] target, int at) {
         int length = length();
         view.get(offset + RecordFormat.HEADER_SIZE, target, at, length);
-        return checksumMatches(RecordFormat.checksum(crc, position, word, target, at, length));
+        return checksumMatches(RecordFormat.checksum(crc, base + position, word, target, at, length));
     }
 
     /** Checks the inspected record's CRC32C over the mapped bytes, without copying. */
     public boolean verifyInPlace() {
         int start = offset + RecordFormat.HEADER_SIZE;
         frame.limit(start + length()).position(start);
-        return checksumMatches(RecordFormat.checksum(crc, position, word, frame));
+        return checksumMatches(RecordFormat.checksum(crc, base + position, word, frame));
     }
 
     /** Offset of the inspected record's payload within its segment. */

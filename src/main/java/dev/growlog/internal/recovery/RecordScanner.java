@@ -64,7 +64,12 @@ public final class RecordScanner {
      * after {@code pause}, so that callers can scan in short leases.
      */
     public static Result scan(GrowableMapping mapping, long from, long pause) {
-        return run(mapping, from, false, pause, Long.MAX_VALUE);
+        return run(mapping, 0, from, false, pause, Long.MAX_VALUE);
+    }
+
+    /** As {@link #scan(GrowableMapping, long)} for a file whose byte 0 is global position {@code base}. */
+    public static Result scanFile(GrowableMapping mapping, long base, long from) {
+        return run(mapping, base, from, false, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
     /**
@@ -72,7 +77,12 @@ public final class RecordScanner {
      * pauses before a record that starts at or after {@code pause}.
      */
     public static Result verify(GrowableMapping mapping, long from, long pause, long limit) {
-        return run(mapping, from, true, pause, limit);
+        return run(mapping, 0, from, true, pause, limit);
+    }
+
+    /** As {@link #verify} for a file whose byte 0 is global position {@code base}, with no pause. */
+    public static Result verifyFile(GrowableMapping mapping, long base, long from, long limit) {
+        return run(mapping, base, from, true, Long.MAX_VALUE, limit);
     }
 
     /**
@@ -82,6 +92,12 @@ public final class RecordScanner {
      */
     public static Result inLeases(GrowableMapping mapping, long from, boolean past, long limit, long chunk,
                                   LongConsumer progress) {
+        return inLeases(mapping, 0, from, past, limit, chunk, progress);
+    }
+
+    /** As above, for a file whose byte 0 is global position {@code base}; positions are offsets in it. */
+    public static Result inLeases(GrowableMapping mapping, long base, long from, boolean past, long limit,
+                                  long chunk, LongConsumer progress) {
         long records = 0;
         long bytes = 0;
         long end = from;
@@ -90,7 +106,7 @@ public final class RecordScanner {
             Result piece;
             mapping.acquire();
             try {
-                piece = run(mapping, position, past, position + chunk, limit);
+                piece = run(mapping, base, position, past, position + chunk, limit);
             } finally {
                 mapping.release();
             }
@@ -106,8 +122,9 @@ public final class RecordScanner {
         }
     }
 
-    private static Result run(GrowableMapping mapping, long from, boolean past, long pause, long limit) {
-        RecordCursor cursor = new RecordCursor(mapping);
+    private static Result run(GrowableMapping mapping, long base, long from, boolean past, long pause,
+                              long limit) {
+        RecordCursor cursor = new RecordCursor(mapping, base);
         List<Damage> damage = new ArrayList<>();
         long position = from;
         long end = from;

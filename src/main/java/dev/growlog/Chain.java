@@ -1,0 +1,535 @@
+package dev.growlog;
+
+import dev.growlog.error.ClosedLogException;
+import dev.growlog.error.GrowLogException;
+import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.format.FileHeader;
+import dev.growlog.internal.mapping.GrowableMapping;
+import dev.growlog.internal.nativeio.Syscalls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The files of one log: file {@code i} covers global positions {@code [i * span, (i + 1) * span)}.
+ * Owns the open {@link LogFile}s, the writer's current file, rolling to the next file, the
+ * durable start and the deletion of files below it.
+ *
+ * <h2>Rolling</h2>
+ * When the writer's file is half full, a background thread prepares the next file under a
+ * temporary name (header, reserved blocks, fdatasync, mapping). When a record does not fit
+ * before the span's end, the writer pads the current file to the span end (it is then
+ * <em>sealed</em>), renames the prepared file into place and appends there. Nothing is synced on
+ * that path: the sealed file is synced, marked cleanly shut down and closed by the next
+ * {@link #sync} or by the background thread, whichever comes first, and the directory entry of
+ * the new file is fsynced by the next sync.
+ *
+ * <h2>Truncation</h2>
+ * {@link #truncateBefore} syncs, writes the new start to the {@link StartFile} (durable on
+ * return), then closes and deletes every file whose span ends at or before it, except the
+ * writer's current file. A crash between the two steps leaves files below the start, which the
+ * next open for writing deletes.
+ *
+ * <h2>Concurrency</h2>
+ * The writer's files share one append lock ({@link LockOrder#WRITE}), under which the current
+ * file changes. The chain lock ({@link LockOrder#CHAIN}) serialises truncation, retiring sealed
+ * files, and opening files for reading, so that a file is never opened while it is deleted.
+ * Readers find a file closed under them (retired or deleted) and look it up again.
+ */
+final class Chain {
+    /** How often a read-only log looks at the start file, at most, when nothing asks it to. */
+    private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Path dir;
+    private final Syscalls sys;
+    private final GrowLogConfig config;
+    private final FileOpener.Identity identity;
+    /** The writer lock's descriptor; -1 for a read-only log. */
+    private final int lockFd;
+    /** Open files by index; may hold closed ones for a moment. */
+    private final ConcurrentSkipListMap<Long, LogFile> files = new ConcurrentSkipListMap<>();
+    /** The writer's file; null for a read-only log. Changes under the append lock. */
+    private volatile LogFile current;
+    /** Sealed files not yet synced and closed, oldest first. */
+    private final ConcurrentLinkedDeque<LogFile> sealed = new ConcurrentLinkedDeque<>();
+    /** The first position of the log; only grows. */
+    private volatile long start;
+    /** Read-only: when the start file was last read (System.nanoTime). */
+    private volatile long refreshedAt;
+    /** The append lock of the writer's files, or the lock a read-only log opens files under. */
+    private final OrderedLock appendLock;
+    private final OrderedLock chainLock;
+    /** A file was renamed into place since the directory was last fsynced. */
+    private volatile boolean directoryDirty;
+    /**
+     * Prepares next files; null for a read-only log. It takes no lock, so the writer may wait for
+     * it under the append lock.
+     */
+    private final ExecutorService background;
+    /** Retires sealed files (takes the chain, sync and append locks); null for a read-only log. */
+    private final ExecutorService retirer;
+    /** The next file, prepared ahead, or null; under the append lock. */
+    private LogFile prepared;
+    private java.util.concurrent.Future<LogFile> preparing;
+    private volatile boolean closed;
+
+    Chain(Path dir, Syscalls sys, GrowLogConfig config, FileOpener.Identity identity, int lockFd, long start) {
+        this.dir = dir;
+        this.sys = sys;
+        this.config = config;
+        this.identity = identity;
+        this.lockFd = lockFd;
+        this.start = start;
+        this.refreshedAt = System.nanoTime();
+        this.appendLock = new OrderedLock(LockOrder.WRITE, null);
+        this.chainLock = new OrderedLock(LockOrder.CHAIN, null);
+        this.background = lockFd < 0 ? null : daemonExecutor("growlog-preparer " + dir.getFileName());
+        this.retirer = lockFd < 0 ? null : daemonExecutor("growlog-retirer " + dir.getFileName());
+    }
+
+    private static ExecutorService daemonExecutor(String name) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long span() {
+        return identity.span();
+    }
+
+    FileOpener.Identity identity(long index) {
+        return new FileOpener.Identity(identity.logId(), index * identity.span(), identity.span(),
+                identity.segmentSize());
+    }
+
+    int segmentSize() {
+        return identity.segmentSize();
+    }
+
+    OrderedLock appendLock() {
+        return appendLock;
+    }
+
+    boolean isReadOnly() {
+        return lockFd < 0;
+    }
+
+    LogFile current() {
+        return current;
+    }
+
+    /** Makes {@code file}, just opened and recovered, the writer's current file. */
+    void setCurrent(LogFile file) {
+        files.put(file.index(), file);
+        current = file;
+    }
+
+    /** Adds a read-only file opened at open. */
+    void addOpen(LogFile file) {
+        files.put(file.index(), file);
+    }
+
+    long start() {
+        return start;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new ClosedLogException("log " + dir + " is closed");
+        }
+    }
+
+    /** Throws {@link RecordsDroppedException} when {@code position} lies before the start. */
+    void checkNotDropped(long position) throws IOException {
+        if (position < start) {
+            throw new RecordsDroppedException(dir, position, start);
+        }
+    }
+
+    /** The position {@code position} stands for: offset 0 of a file (a span end) means its first record. */
+    long normalize(long position) {
+        return position % identity.span() < FileHeader.SIZE
+                ? position - position % identity.span() + FileHeader.SIZE : position;
+    }
+
+    /** The writer's end as a global position, normalized. */
+    long writerEnd() {
+        LogFile f = current;
+        return normalize(f.base() + f.appender().end());
+    }
+
+    // ---- reading ----
+
+    /**
+     * The open file {@code index}, opening it read-only if needed; null when it does not exist
+     * (yet). Throws {@link RecordsDroppedException} for a file below the start.
+     */
+    LogFile fileAt(long index) throws IOException {
+        LogFile f = files.get(index);
+        if (f != null && !f.isClosed()) {
+            return f;
+        }
+        LogFile writer = current;
+        if (writer != null && index > writer.index()) {
+            return null;
+        }
+        chainLock.lockOrRefuse("opening a file of the log");
+        try {
+            checkOpen();
+            f = files.get(index);
+            if (f != null && !f.isClosed()) {
+                return f;
+            }
+            checkNotDropped((index + 1) * identity.span() - 1);
+            Path path = DataFiles.path(dir, index, identity.span());
+            if (!Files.exists(path)) {
+                return null;
+            }
+            try {
+                f = FileOpener.openReadOnly(path, identity(index), isReadOnly() ? config.headroom() : 0, sys);
+            } catch (NoSuchFileException deleted) {
+                return null;
+            }
+            files.put(index, f);
+            return f;
+        } finally {
+            chainLock.unlock();
+        }
+    }
+
+    /**
+     * Read-only: reads the start file again when {@code force} or when it was last read long
+     * enough ago, and lets go of the files below a moved start.
+     */
+    void refresh(boolean force) throws IOException {
+        if (!isReadOnly() || closed || !force && System.nanoTime() - refreshedAt < REFRESH_NANOS) {
+            return;
+        }
+        if (GrowableMapping.anyLeaseHeld()) {
+            return; // letting go of a file waits for its leases: not from inside one
+        }
+        refreshedAt = System.nanoTime();
+        long recorded = StartFile.read(dir, identity.logId());
+        Map.Entry<Long, java.nio.file.Path> lowest = recorded > start ? null : DataFiles.list(dir).firstEntry();
+        long found = recorded > start ? recorded
+                : lowest != null ? Math.max(start, lowest.getKey() + FileHeader.SIZE) : start;
+        if (found > start) {
+            chainLock.lock();
+            try {
+                start = Math.max(start, found);
+                letGoBelow(start);
+            } finally {
+                chainLock.unlock();
+            }
+        }
+    }
+
+    /** Closes the open files whose span ends at or before {@code position}; under the chain lock. */
+    private void letGoBelow(long position) throws IOException {
+        IOException failure = null;
+        for (LogFile f : new ArrayList<>(files.headMap(position / identity.span()).values())) {
+            if ((f.index() + 1) * identity.span() <= position && f != current) {
+                files.remove(f.index(), f);
+                sealed.remove(f);
+                failure = LogFile.attempt(failure, f::abandon);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---- writing ----
+
+    /**
+     * The file the next record of {@code length} bytes goes to: the current one, or the next one
+     * after a roll. Under the append lock.
+     */
+    LogFile fileFor(int length) throws IOException {
+        LogFile f = current;
+        f.checkpointer().checkUsable();
+        if (f.appender().fits(length)) {
+            return f;
+        }
+        return roll(f);
+    }
+
+    /** After an append into {@code f} at offset {@code end}: prepares the next file from half way. */
+    void appended(LogFile f, long end) {
+        if (end > identity.span() / 2 && prepared == null && preparing == null && !closed) {
+            long index = f.index() + 1;
+            preparing = background.submit(() -> prepare(index));
+        }
+    }
+
+    /** Pads the current file to its span end, renames the next one into place and makes it current. */
+    private LogFile roll(LogFile old) throws IOException {
+        long index = old.index() + 1;
+        LogFile next = takePrepared(index);
+        try {
+            old.appender().seal();
+            Files.move(DataFiles.temp(dir, index, identity.span()), next.file(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            prepared = next; // kept for the next attempt
+            throw e;
+        }
+        directoryDirty = true;
+        old.appender().signalPretoucherStop();
+        sealed.addLast(old);
+        files.put(index, next);
+        current = next;
+        retirer.execute(this::retireQuietly);
+        return next;
+    }
+
+    /** The prepared file {@code index}: from the background thread, or made now. */
+    private LogFile takePrepared(long index) throws IOException {
+        LogFile next = prepared;
+        prepared = null;
+        if (next == null && preparing != null) {
+            try {
+                next = preparing.get();
+            } catch (java.util.concurrent.ExecutionException failed) {
+                next = null; // made again below, where the failure is reported to the writer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the next file of " + dir + " was prepared");
+            }
+        }
+        preparing = null;
+        if (next == null || next.index() != index) {
+            if (next != null) {
+                next.abandon();
+            }
+            next = prepare(index);
+        }
+        return next;
+    }
+
+    /** Writes file {@code index} under its temporary name and opens it, ready for the writer. */
+    private LogFile prepare(long index) throws IOException {
+        Path temp = DataFiles.temp(dir, index, identity.span());
+        FileOpener.create(temp, identity(index), config, sys);
+        LogFile next = FileOpener.openPrepared(temp, DataFiles.path(dir, index, identity.span()), identity(index),
+                config, sys, appendLock);
+        if (config.pretouchAhead() > 0) {
+            next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), next.checkpointer(),
+                    next.mapping(), appendLock, config.pretouchAhead()));
+        }
+        return next;
+    }
+
+    private void retireQuietly() {
+        try {
+            syncSealed(Long.MAX_VALUE);
+        } catch (IllegalStateException closing) {
+            // closed meanwhile: close retires what is left
+        } catch (IOException e) {
+            LogFile f = current;
+            if (f != null && f.checkpointer() != null) {
+                f.checkpointer().fail(new GrowLogException(dir, "background sync of a sealed file of " + dir
+                        + " failed; the log refuses further appends", e));
+            }
+        }
+    }
+
+    /**
+     * Syncs, marks clean and closes every sealed file below index {@code below}, oldest first,
+     * then fsyncs the directory if a file was renamed into it.
+     */
+    void syncSealed(long below) throws IOException {
+        if (sealed.isEmpty() && !directoryDirty) {
+            return;
+        }
+        chainLock.lockOrRefuse("sync");
+        try {
+            for (LogFile f = sealed.peekFirst(); f != null && f.index() < below; f = sealed.peekFirst()) {
+                f.retire();
+                sealed.remove(f);
+                files.remove(f.index(), f);
+            }
+            if (directoryDirty) {
+                directoryDirty = false;
+                StartFile.syncDirectory(dir);
+            }
+        } finally {
+            chainLock.unlock();
+        }
+    }
+
+    /** Makes every record before offset {@code end} of {@code f} durable, with the files before it. */
+    void syncTo(LogFile f, long end) throws IOException {
+        syncSealed(f.index());
+        try {
+            f.checkpointer().syncTo(end);
+        } catch (ClosedLogException e) {
+            if (!f.retired()) { // a retired file was synced whole before it closed
+                throw e;
+            }
+        }
+    }
+
+    /** Moves the start to {@code position} durably and deletes the files wholly below it. */
+    void truncateBefore(long position) throws IOException {
+        chainLock.lock();
+        try {
+            checkOpen();
+            if (position <= start) {
+                return;
+            }
+            StartFile.write(dir, identity.logId(), position);
+            start = position;
+            letGoBelow(position);
+            deleteBelow(position);
+        } finally {
+            chainLock.unlock();
+        }
+    }
+
+    /** Deletes the data files whose span ends at or before {@code position}, never the writer's. */
+    void deleteBelow(long position) throws IOException {
+        LogFile writer = current;
+        boolean deleted = false;
+        for (Map.Entry<Long, Path> e : DataFiles.list(dir).entrySet()) {
+            long index = e.getKey() / identity.span();
+            if ((index + 1) * identity.span() <= position && (writer == null || index != writer.index())) {
+                Files.deleteIfExists(e.getValue());
+                deleted = true;
+            }
+        }
+        if (deleted) {
+            StartFile.syncDirectory(dir);
+        }
+    }
+
+    // ---- counting ----
+
+    /** Files, bytes on disk, records and payload bytes of the log's data files. */
+    record Totals(long files, long diskBytes, long records, long payloadBytes) {
+    }
+
+    Totals totals() throws IOException {
+        long count = 0;
+        long disk = 0;
+        long records = 0;
+        long bytes = 0;
+        for (Map.Entry<Long, Path> e : DataFiles.list(dir).entrySet()) {
+            long index = e.getKey() / identity.span();
+            long size;
+            try {
+                size = Files.size(e.getValue());
+            } catch (NoSuchFileException deleted) {
+                continue;
+            }
+            count++;
+            disk += size;
+            LogFile f = files.get(index);
+            if (f != null && !f.isClosed() && f.appender() != null) {
+                records += f.appender().records();
+                bytes += f.appender().payloadBytes();
+            } else if (f != null && !f.isClosed() && f.follower() != null) {
+                Follower.Found found = f.follower().follow();
+                records += found.records();
+                bytes += found.bytes();
+            } else {
+                try {
+                    FileHeader.Fields header = FileOpener.readHeader(e.getValue());
+                    records += header.checkpointValid() ? header.checkpointRecords() : 0;
+                    bytes += header.checkpointValid() ? header.checkpointBytes() : 0;
+                } catch (NoSuchFileException deleted) {
+                    count--;
+                    disk -= size;
+                }
+            }
+        }
+        return new Totals(count, disk, records, bytes);
+    }
+
+    /** Open files, for tests and stats. */
+    List<LogFile> openFiles() {
+        return List.copyOf(files.values());
+    }
+
+    // ---- closing ----
+
+    /** Marks the chain closed for new appends; under the append lock. */
+    void markClosed() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops the background thread, retires sealed files, closes every file (the writer's with a
+     * clean checkpoint), discards a prepared file and releases the writer lock.
+     */
+    void closeFiles() throws IOException {
+        for (ExecutorService executor : new ExecutorService[] {background, retirer}) {
+            if (executor != null) {
+                executor.shutdown();
+                try {
+                    executor.awaitTermination(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        IOException failure = null;
+        chainLock.lock();
+        try {
+            for (LogFile f = sealed.pollFirst(); f != null; f = sealed.pollFirst()) {
+                failure = LogFile.attempt(failure, f::retire);
+            }
+            if (directoryDirty) {
+                directoryDirty = false;
+                failure = LogFile.attempt(failure, () -> StartFile.syncDirectory(dir));
+            }
+            for (LogFile f : files.values()) {
+                failure = LogFile.attempt(failure, f::close);
+            }
+            files.clear();
+            LogFile next = prepared;
+            if (next == null && preparing != null) {
+                try {
+                    next = preparing.get();
+                } catch (java.util.concurrent.ExecutionException | InterruptedException | RuntimeException ignored) {
+                    next = null;
+                }
+            }
+            if (next != null) {
+                Path temp = DataFiles.temp(dir, next.index(), identity.span());
+                failure = LogFile.attempt(failure, next::abandon);
+                failure = LogFile.attempt(failure, () -> Files.deleteIfExists(temp));
+            }
+        } finally {
+            chainLock.unlock();
+        }
+        if (lockFd >= 0) {
+            Path lock = dir.resolve(DataFiles.LOCK);
+            failure = LogFile.attempt(failure, () -> sys.unlock(lock, lockFd));
+            failure = LogFile.attempt(failure, () -> sys.close(lock, lockFd));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
