@@ -135,6 +135,48 @@ final class Appender {
         return appended(position, length);
     }
 
+    /**
+     * Appends every record of {@code batch}, in order, and stores their positions in it. Plans
+     * every position first and grows once, so a batch that does not fit throws before anything
+     * is written; then copies, seals and publishes each record, and publishes the end once.
+     */
+    void append(RecordBatch batch) throws IOException {
+        int count = batch.size();
+        long[] positions = batch.positions();
+        long position = end;
+        for (int i = 0; i < count; i++) {
+            long size = RecordFormat.recordSize(batch.length(i));
+            long segmentEnd = (position | segmentMask) + 1;
+            if (position + size > segmentEnd) {
+                position = segmentEnd;
+            }
+            positions[i] = position;
+            position += size;
+        }
+        if (position > mappedEnd) {
+            grow(position);
+        }
+        byte[] data = batch.data();
+        long at = end;
+        for (int i = 0; i < count; i++) {
+            long target = positions[i];
+            if (at != target) {
+                int word = RecordFormat.paddingWord((int) (target - at) - RecordFormat.HEADER_SIZE);
+                publish(viewOffset(at, 0), RecordFormat.checksum(at, word), word);
+            }
+            int length = batch.length(i);
+            int word = RecordFormat.dataWord(length);
+            int offset = viewOffset(target, length);
+            view.put(offset + RecordFormat.HEADER_SIZE, data, batch.offset(i), length);
+            publish(offset, RecordFormat.sealed(batch.crc(i), target, word), word);
+            at = target + RecordFormat.recordSize(length);
+        }
+        records += count;
+        payloadBytes += batch.payloadBytes();
+        publishEnd(position);
+        batch.appended();
+    }
+
     /** Publish last: payload and checksum are in place before the commit word becomes non-zero. */
     private void publish(int at, int checksum, int word) {
         view.putInt(at + RecordFormat.CRC_OFFSET, checksum);
@@ -144,13 +186,17 @@ final class Appender {
     private long appended(long position, int length) {
         records++;
         payloadBytes += length;
-        long newEnd = position + RecordFormat.recordSize(length);
+        publishEnd(position + RecordFormat.recordSize(length));
+        return position;
+    }
+
+    /** Publishes a new end, after the commit words below it, and wakes the pretoucher when due. */
+    private void publishEnd(long newEnd) {
         END.setRelease(this, newEnd);
         if (newEnd > wakeAt) {
             wakeAt = Long.MAX_VALUE;
             LockSupport.unpark(pretoucher);
         }
-        return position;
     }
 
     /**

@@ -196,7 +196,7 @@ public final class GrowLog implements AutoCloseable {
      */
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
-        return append(payload, offset, length, durability == Durability.EVERY_APPEND);
+        return append((Object) payload, offset, length, durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -217,7 +217,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes
      */
     public long append(ByteBuffer payload) throws IOException {
-        return append(payload, durability == Durability.EVERY_APPEND);
+        return append(payload, 0, payload.remaining(), durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -238,7 +238,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes, or the sync fails
      */
     public long appendDurable(byte[] payload) throws IOException {
-        return append(payload, 0, payload.length, true);
+        return append((Object) payload, 0, payload.length, true);
     }
 
     /**
@@ -251,36 +251,75 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public long appendDurable(ByteBuffer payload) throws IOException {
-        return append(payload, true);
+        return append(payload, 0, payload.remaining(), true);
     }
 
-    private long append(byte[] payload, int offset, int length, boolean durable) throws IOException {
+    /**
+     * Appends every record of {@code batch}, in order, under one lock and with one growth check,
+     * one publish of the end and one wake-up of tailers. Each record is <em>appended</em> when
+     * this returns (with {@link Durability#EVERY_APPEND} also durable, after one sync), and
+     * {@link RecordBatch#position(int)} gives its position. Either every record is appended or,
+     * when this throws, none is.
+     *
+     * @param batch the records; an empty batch appends nothing
+     * @throws IllegalArgumentException when a payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow to hold the whole
+     *                                            batch: disk full, free-space floor or maximum
+     *                                            size reached; nothing was appended and the log
+     *                                            stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes
+     */
+    public void append(RecordBatch batch) throws IOException {
+        append(batch, 0, batch.longest(), durability == Durability.EVERY_APPEND);
+    }
+
+    /**
+     * As {@link #append(RecordBatch)}, returning once every record of the batch is durable (one
+     * sync for the whole batch, shared with other threads appending durably).
+     *
+     * @param batch the records; an empty batch appends nothing
+     * @throws IOException as for {@link #appendDurable(byte[])}, which also lists the unchecked
+     *                     exceptions
+     */
+    public void appendDurable(RecordBatch batch) throws IOException {
+        append(batch, 0, batch.longest(), true);
+    }
+
+    /**
+     * The one append path: checks, writes {@code records} (a byte[] range, a ByteBuffer or a
+     * RecordBatch) under the append lock, wakes tailers, and syncs when durable. Returns the
+     * position of a single record; -1 for a batch, whose positions are in it.
+     */
+    private long append(Object records, int offset, int length, boolean durable) throws IOException {
         checkAppend(length, durable);
-        long position;
+        long position = -1;
+        long end = 0;
         lock.lockOrRefuse("append");
         try {
-            position = writer().append(payload, offset, length);
+            Appender writer = writer();
+            if (records instanceof byte[]) {
+                position = writer.append((byte[]) records, offset, length);
+            } else if (records instanceof ByteBuffer) {
+                position = writer.append((ByteBuffer) records);
+            } else {
+                writer.append((RecordBatch) records);
+            }
+            end = durable ? writer.end() : 0;
         } catch (CorruptLogException shrank) {
             throw checkpointer.fail(shrank);
         } finally {
             lock.unlock();
         }
-        return committed(position, length, durable);
-    }
-
-    private long append(ByteBuffer payload, boolean durable) throws IOException {
-        int length = payload.remaining();
-        checkAppend(length, durable);
-        long position;
-        lock.lockOrRefuse("append");
-        try {
-            position = writer().append(payload);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        } finally {
-            lock.unlock();
+        appended.signalAll();
+        if (durable) {
+            checkpointer.syncTo(end);
         }
-        return committed(position, length, durable);
+        return position;
     }
 
     /**
@@ -292,15 +331,6 @@ public final class GrowLog implements AutoCloseable {
         if (durable) {
             mapping.refuseInsideLease("a durable append");
         }
-    }
-
-    /** Wakes tailers, then waits for durability if asked. */
-    private long committed(long position, int length, boolean durable) throws IOException {
-        appended.signalAll();
-        if (durable) {
-            checkpointer.syncTo(position + RecordFormat.recordSize(length));
-        }
-        return position;
     }
 
     /**

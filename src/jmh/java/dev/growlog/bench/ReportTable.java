@@ -142,6 +142,28 @@ public final class ReportTable {
 
     private static final String[] PAYLOADS = {"64", "1024", "4096"};
 
+    private void batches() {
+        if (get("AppendBenchmark.growlogBatch", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("Batch appends, same run: records gathered into 64 KiB batches and appended with "
+                + "`append(RecordBatch)`, against `FileChannel.write` through a 64 KiB staging buffer (both keep up to "
+                + "64 KiB in the process before it reaches the page cache).");
+        line("");
+        line("| payload | growlog batches | FileChannel.write | growlog single appends | batches / FileChannel "
+                + "(goal ≥ 1.0 at 64 B) | batches / single |");
+        line("|---|---|---|---|---|---|");
+        for (String p : PAYLOADS) {
+            String params = "payloadSize=" + p;
+            Score b = get("AppendBenchmark.growlogBatch", params, null);
+            Score fc = get("AppendBenchmark.fileChannel", params, null);
+            Score g = get("AppendBenchmark.growlog", params, null);
+            line("| " + bytes(p) + " | " + millions(b) + " | " + millions(fc) + " | " + millions(g) + " | "
+                    + goal(ratio(b, fc), 1.0) + " | " + plain(ratio(b, g)) + " |");
+        }
+        line("");
+    }
+
     private void append() {
         if (get("AppendBenchmark.growlog", "payloadSize=64", null) == null) {
             return;
@@ -168,6 +190,7 @@ public final class ReportTable {
         line("");
         line("Peers \"ahead\" goals: growlog / peer ≥ 1.00.");
         line("");
+        batches();
         if (get("AppendBenchmark.rawUnaligned", "payloadSize=64", null) == null) {
             return;
         }
