@@ -22,10 +22,12 @@ import java.util.Random;
  * {@code locked MESSAGE}), then obeys lines on stdin: {@code commit P} (prints
  * {@code committed P}), {@code close} (prints {@code closed}), {@code exit}.
  *
- * <p>{@code commit}: prints {@code opening}, opens the cursor at 0, prints
- * {@code open POSITION}, then commits ever higher positions until killed, printing
- * {@code try P} before each commit and {@code ack P} once it returned; each line flushed on
- * its own.
+ * <p>{@code commit} (arguments {@code SEED REPORT} follow): prints {@code opening}, opens the
+ * cursor at 0, prints {@code open POSITION}, then commits ever higher positions until killed,
+ * writing {@code try P} to the REPORT file before each commit and {@code ack P} once it
+ * returned, one {@code write} per line. A file, not stdout: what reached the page cache before
+ * the kill is all there afterwards, while the parent's reading of a killed child's pipe lost
+ * its last lines.
  */
 public final class CursorChild {
     private CursorChild() {
@@ -39,7 +41,9 @@ public final class CursorChild {
         if (args[0].equals("own")) {
             own(store, name, out);
         } else {
-            commit(store, name, new Random(Long.parseLong(args[4])), out);
+            try (FileOutputStream report = new FileOutputStream(args[5])) {
+                commit(store, name, new Random(Long.parseLong(args[4])), out, report);
+            }
         }
     }
 
@@ -70,7 +74,8 @@ public final class CursorChild {
         }
     }
 
-    private static void commit(CursorStore store, String name, Random random, PrintStream out) throws Exception {
+    private static void commit(CursorStore store, String name, Random random, PrintStream out,
+                               FileOutputStream report) throws Exception {
         out.println("opening");
         out.flush();
         try (CursorFile cursor = store.open(name, 0)) {
@@ -79,11 +84,9 @@ public final class CursorChild {
             out.flush();
             while (true) {
                 position += 8L * (1 + random.nextInt(1000));
-                out.println("try " + position);
-                out.flush();
+                report.write(("try " + position + "\n").getBytes(StandardCharsets.US_ASCII));
                 cursor.commit(position);
-                out.println("ack " + position);
-                out.flush();
+                report.write(("ack " + position + "\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
     }

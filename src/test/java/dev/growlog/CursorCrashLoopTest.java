@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,7 @@ class CursorCrashLoopTest {
 
     private void crashLoop(int cycles, Random random) throws Exception {
         CursorStore store = CursorStore.of(dir, LOG_ID);
+        Path reports = Files.createDirectory(dir.resolve("reports"));
         long stored = -1; // none yet
         int acknowledged = 0;
         for (int cycle = 0; cycle < cycles; cycle++) {
@@ -58,8 +60,10 @@ class CursorCrashLoopTest {
             long delayMillis = killWhileOpening ? random.nextInt(10) : random.nextInt(60);
             String what = "cycle " + cycle + " (kill " + delayMillis + " ms after "
                     + (killWhileOpening ? "'opening'" : "'open'") + ")";
+            Path report = reports.resolve("cycle-" + cycle);
             Process child = ChildJvm.startProcess(List.of("-Xshare:auto"), CursorChild.class, "commit",
-                    dir.toString(), Long.toString(LOG_ID), "crash", Long.toString(random.nextLong()));
+                    dir.toString(), Long.toString(LOG_ID), "crash", Long.toString(random.nextLong()),
+                    report.toString());
             Lines out = new Lines(child);
             String trigger = killWhileOpening ? "opening" : "open ";
             assertThat(out.awaitPrefix(trigger)).as("%s: the child printed '%s'", what, trigger).isTrue();
@@ -70,7 +74,9 @@ class CursorCrashLoopTest {
 
             long lastAck = -1;
             long lastTry = -1;
-            for (String line : out.finish()) {
+            List<String> lines = new ArrayList<>(out.finish());
+            lines.addAll(reportLines(report));
+            for (String line : lines) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
                     case "open" -> assertThat(Long.parseLong(f[1])).as("%s: the position the child opened at", what)
@@ -93,14 +99,26 @@ class CursorCrashLoopTest {
             long position = read.get().position();
             long floor = lastAck >= 0 ? lastAck : Math.max(stored, 0);
             long ceiling = lastTry >= 0 ? lastTry : Math.max(stored, 0);
-            assertThat(position).as("%s: stored position, last acknowledged %d, last tried %d", what, lastAck, lastTry)
+            assertThat(position).as("%s: stored position, last acknowledged %d, last tried %d; the child's last lines: %s",
+                            what, lastAck, lastTry, lines.subList(Math.max(0, lines.size() - 4), lines.size()))
                     .isBetween(floor, ceiling);
             stored = position;
         }
         System.out.println("cursor crash loop: " + cycles + " kills, " + acknowledged + " acknowledged commits checked");
     }
 
-    /** The child's complete stdout lines; a line cut off by the kill was never acknowledged. */
+    /** The complete lines of a child's report; a line cut off by the kill (no newline) is dropped. */
+    private static List<String> reportLines(Path report) throws IOException {
+        if (!Files.exists(report)) {
+            return List.of(); // killed before it opened the report
+        }
+        String text = Files.readString(report, StandardCharsets.US_ASCII);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        lines.remove(lines.size() - 1); // after the last newline: empty, or a cut-off line
+        return lines;
+    }
+
+    /** The child's complete stdout lines. */
     private static final class Lines {
         private final LinkedBlockingQueue<String> early = new LinkedBlockingQueue<>();
         private final List<String> all = new ArrayList<>();
