@@ -3,6 +3,7 @@ package dev.growlog;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.chain.CursorStore;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
@@ -13,6 +14,7 @@ import dev.growlog.internal.recovery.RecordScanner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -70,6 +72,8 @@ public final class GrowLog implements AutoCloseable {
 
     /** Follows the file's growth and finds new records; null for a writer. */
     private final Follower follower;
+    /** The log's durable cursors, made when first used. */
+    private Cursors cursors;
 
     /** A writer (appender and checkpointer set) or a read-only log (follower set). */
     GrowLog(Path file, Syscalls sys, int fd, GrowableMapping mapping, int segmentSize, Appender appender,
@@ -476,6 +480,84 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             mapping.release();
         }
+    }
+
+    /**
+     * Opens the durable cursor {@code name} as its owner, creating it at the
+     * {@linkplain #startPosition() start} if it does not exist. Works on a read-only log too: the
+     * consumer usually runs in another process than the writer. One owner per name at a time.
+     *
+     * @param name 1 to 64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @return the cursor; close it to give up ownership
+     * @throws IllegalArgumentException when the name breaks the rule
+     * @throws dev.growlog.error.CursorLockedException when another owner, in this process or
+     *                                                 another, holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be made or read, is damaged, or belongs
+     *                     to another log
+     */
+    public Cursor cursor(String name) throws IOException {
+        return cursorStore().open(name);
+    }
+
+    /**
+     * Every durable cursor of this log, in name order, read without owning any.
+     *
+     * @return each cursor's name, position, last commit and lag behind the end
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when a cursor's file cannot be read, is damaged, or belongs to another log
+     */
+    public List<CursorInfo> cursors() throws IOException {
+        return cursorStore().list();
+    }
+
+    /**
+     * Sets the durable cursor {@code name} to {@code position}, creating it if absent: an
+     * administrative move of a consumer that is not running.
+     *
+     * @param name     the cursor's name
+     * @param position a record position, the start position or the end position
+     * @throws IllegalArgumentException when the name breaks the rule or no record starts at
+     *                                  {@code position}
+     * @throws dev.growlog.error.CursorLockedException when an owner holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be written
+     */
+    public void setCursor(String name, long position) throws IOException {
+        cursorStore().set(name, position);
+    }
+
+    /**
+     * Deletes the durable cursor {@code name}: it no longer holds any record on disk.
+     *
+     * @param name the cursor's name
+     * @return true when it existed
+     * @throws dev.growlog.error.CursorLockedException when an owner holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be deleted
+     */
+    public boolean deleteCursor(String name) throws IOException {
+        return cursorStore().delete(name);
+    }
+
+    private synchronized Cursors cursorStore() {
+        checkOpen();
+        if (cursors == null) {
+            long logId;
+            mapping.acquire();
+            try {
+                logId = FileHeader.fileId(mapping.segment(0));
+            } finally {
+                mapping.release();
+            }
+            cursors = new Cursors(this, CursorStore.of(file.resolveSibling(file.getFileName() + ".d"), logId, sys));
+        }
+        return cursors;
+    }
+
+    /** Checks that {@code position} is a record position, the start or the end of this log. */
+    void checkRecordOrEnd(long position) throws IOException {
+        checkStart(position);
     }
 
     /**

@@ -135,6 +135,11 @@ public final class FileHeader {
     }
 
     /** The checkpoint of a mapped header page, read with acquire semantics. */
+    /** The file id of a mapped header page. */
+    public static long fileId(ByteBuffer mappedPage) {
+        return mappedPage.order(ByteOrder.LITTLE_ENDIAN).getLong(FILE_ID_OFFSET);
+    }
+
     public static long checkpoint(ByteBuffer mappedPage) {
         return (long) LONGS.getAcquire(mappedPage, CHECKPOINT_OFFSET);
     }
