@@ -3,6 +3,7 @@ package dev.growlog;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -141,6 +142,40 @@ final class Appender {
         return appended(position, length);
     }
 
+    /**
+     * Appends every record of {@code batch}, in order, and stores their positions in it. Plans
+     * every position first and grows once, so a batch that does not fit throws before anything
+     * is written; then copies, seals and publishes each record, and publishes the end once.
+     */
+    void append(RecordBatch batch) throws IOException {
+        int count = batch.size();
+        long[] positions = batch.positions();
+        long position = plan(batch, end, positions);
+        if (position > mappedEnd) {
+            grow(position);
+        }
+        byte[] data = batch.data();
+        long at = end;
+        for (int i = 0; i < count; i++) {
+            long target = positions[i];
+            if (at != target) {
+                int word = RecordFormat.paddingWord((int) (target - at) - RecordFormat.HEADER_SIZE);
+                publish(viewOffset(at, 0), RecordFormat.checksum(base + at, word), word);
+            }
+            int length = batch.length(i);
+            int word = RecordFormat.dataWord(length);
+            int offset = viewOffset(target, length);
+            view.put(offset + RecordFormat.HEADER_SIZE, data, batch.offset(i), length);
+            publish(offset, RecordFormat.sealed(batch.crc(i), base + target, word), word);
+            at = target + RecordFormat.recordSize(length);
+            positions[i] = base + target;
+        }
+        records += count;
+        payloadBytes += batch.payloadBytes();
+        publishEnd(position);
+        batch.appended();
+    }
+
     /** Publish last: payload and checksum are in place before the commit word becomes non-zero. */
     private void publish(int at, int checksum, int word) {
         view.putInt(at + RecordFormat.CRC_OFFSET, checksum);
@@ -150,13 +185,17 @@ final class Appender {
     private long appended(long position, int length) {
         records++;
         payloadBytes += length;
-        long newEnd = position + RecordFormat.recordSize(length);
+        publishEnd(position + RecordFormat.recordSize(length));
+        return position;
+    }
+
+    /** Publishes a new end, after the commit words below it, and wakes the pretoucher when due. */
+    private void publishEnd(long newEnd) {
         END.setRelease(this, newEnd);
         if (newEnd > wakeAt) {
             wakeAt = Long.MAX_VALUE;
             LockSupport.unpark(pretoucher);
         }
-        return position;
     }
 
     /**
@@ -179,6 +218,35 @@ final class Appender {
             position = segmentEnd;
         }
         return position;
+    }
+
+    /**
+     * Plans where each record of {@code batch} goes from file offset {@code from}, padding to a
+     * segment end where one would straddle it; stores the offsets in {@code positions} and
+     * returns the offset after the last record.
+     */
+    private long plan(RecordBatch batch, long from, long[] positions) {
+        long position = from;
+        for (int i = 0; i < batch.size(); i++) {
+            long size = RecordFormat.recordSize(batch.length(i));
+            long segmentEnd = (position | segmentMask) + 1;
+            if (position + size > segmentEnd) {
+                position = segmentEnd;
+            }
+            positions[i] = position;
+            position += size;
+        }
+        return position;
+    }
+
+    /** Whether every record of {@code batch} fits in this file after the current end. Under the append lock. */
+    boolean fits(RecordBatch batch) {
+        return plan(batch, end, batch.positions()) <= span;
+    }
+
+    /** Whether every record of {@code batch} would fit in an empty file of this span. */
+    boolean fitsEmpty(RecordBatch batch) {
+        return plan(batch, FileHeader.SIZE, batch.positions()) <= span;
     }
 
     /**

@@ -106,6 +106,35 @@ final class Chain {
         });
     }
 
+    /** The id every file of this log carries. */
+    long logId() {
+        return identity.logId();
+    }
+
+    Syscalls syscalls() {
+        return sys;
+    }
+
+    /**
+     * The file a batch goes to: the writer's current file when the whole batch fits after its
+     * end, else the next one (rolling). A batch never spans files. Under the append lock.
+     *
+     * @throws IllegalArgumentException when the batch is larger than an empty file holds
+     */
+    LogFile fileFor(RecordBatch batch) throws IOException {
+        LogFile f = current;
+        f.checkpointer().checkUsable();
+        if (f.appender().fits(batch)) {
+            return f;
+        }
+        if (!f.appender().fitsEmpty(batch)) {
+            throw new IllegalArgumentException("a batch of " + batch.size() + " records and " + batch.payloadBytes()
+                    + " payload bytes does not fit in one file of " + identity.span() + " bytes (rollSize) of "
+                    + dir + "; append it in smaller batches");
+        }
+        return roll(f);
+    }
+
     Path dir() {
         return dir;
     }

@@ -4,6 +4,7 @@ import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.CursorStore;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
@@ -78,6 +79,9 @@ public final class GrowLog implements AutoCloseable {
     private final long flusherNanos;
     /** Interval syncs; null unless the durability policy is {@link Durability#INTERVAL}. */
     private final Thread flusher;
+
+    /** The log's durable cursors, made when first used. */
+    private Cursors cursors;
 
     GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
         this.chain = chain;
@@ -202,7 +206,7 @@ public final class GrowLog implements AutoCloseable {
      */
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
-        return append(payload, offset, length, durability == Durability.EVERY_APPEND);
+        return append((Object) payload, offset, length, durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -223,7 +227,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes
      */
     public long append(ByteBuffer payload) throws IOException {
-        return append(payload, durability == Durability.EVERY_APPEND);
+        return append(payload, 0, payload.remaining(), durability == Durability.EVERY_APPEND);
     }
 
     /**
@@ -244,7 +248,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes, or the sync fails
      */
     public long appendDurable(byte[] payload) throws IOException {
-        return append(payload, 0, payload.length, true);
+        return append((Object) payload, 0, payload.length, true);
     }
 
     /**
@@ -257,42 +261,77 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public long appendDurable(ByteBuffer payload) throws IOException {
-        return append(payload, true);
+        return append(payload, 0, payload.remaining(), true);
     }
 
-    private long append(byte[] payload, int offset, int length, boolean durable) throws IOException {
+    /**
+     * Appends every record of {@code batch}, in order, under one lock and with one growth check,
+     * one publish of the end and one wake-up of tailers. Each record is <em>appended</em> when
+     * this returns (with {@link Durability#EVERY_APPEND} also durable, after one sync), and
+     * {@link RecordBatch#position(int)} gives its position. Either every record is appended or,
+     * when this throws, none is.
+     *
+     * @param batch the records; an empty batch appends nothing
+     * @throws IllegalArgumentException when a payload is longer than {@link #maxPayload()}
+     * @throws IllegalStateException when the log is read-only, or closed
+     *                               ({@link ClosedLogException}), or when called from a
+     *                               zero-copy handler and it cannot run at once (see
+     *                               {@link RecordHandler})
+     * @throws dev.growlog.error.LogFullException when the log cannot grow to hold the whole
+     *                                            batch: disk full, free-space floor or maximum
+     *                                            size reached; nothing was appended and the log
+     *                                            stays usable
+     * @throws IOException when growing the file fails, or the writer has failed (after a failed
+     *                     sync, or a file shrunk by another process) and refuses writes
+     */
+    public void append(RecordBatch batch) throws IOException {
+        append(batch, 0, batch.longest(), durability == Durability.EVERY_APPEND);
+    }
+
+    /**
+     * As {@link #append(RecordBatch)}, returning once every record of the batch is durable (one
+     * sync for the whole batch, shared with other threads appending durably).
+     *
+     * @param batch the records; an empty batch appends nothing
+     * @throws IOException as for {@link #appendDurable(byte[])}, which also lists the unchecked
+     *                     exceptions
+     */
+    public void appendDurable(RecordBatch batch) throws IOException {
+        append(batch, 0, batch.longest(), true);
+    }
+
+    /**
+     * The one append path: checks, writes {@code records} (a byte[] range, a ByteBuffer or a
+     * RecordBatch) under the append lock, wakes tailers, and syncs when durable. Returns the
+     * position of a single record; -1 for a batch, whose positions are in it.
+     */
+    private long append(Object records, int offset, int length, boolean durable) throws IOException {
         checkAppend(length, durable);
         OrderedLock lock = writerLock();
         LogFile file;
-        long position;
+        long position = -1;
+        long end;
         lock.lockOrRefuse("append");
         try {
             checkWritable();
-            file = chain.fileFor(length);
-            position = file.append(payload, offset, length);
-            chain.appended(file, position);
+            if (records instanceof RecordBatch) {
+                file = chain.fileFor((RecordBatch) records);
+                file.append((RecordBatch) records);
+            } else {
+                file = chain.fileFor(length);
+                position = records instanceof byte[] ? file.append((byte[]) records, offset, length)
+                        : file.append((ByteBuffer) records);
+            }
+            end = file.appender().end();
+            chain.appended(file, end);
         } finally {
             lock.unlock();
         }
-        return committed(file, position, length, durable);
-    }
-
-    private long append(ByteBuffer payload, boolean durable) throws IOException {
-        int length = payload.remaining();
-        checkAppend(length, durable);
-        OrderedLock lock = writerLock();
-        LogFile file;
-        long position;
-        lock.lockOrRefuse("append");
-        try {
-            checkWritable();
-            file = chain.fileFor(length);
-            position = file.append(payload);
-            chain.appended(file, position);
-        } finally {
-            lock.unlock();
+        appended.signalAll();
+        if (durable) {
+            chain.syncTo(file, end);
         }
-        return committed(file, position, length, durable);
+        return position < 0 ? -1 : file.base() + position;
     }
 
     private OrderedLock writerLock() {
@@ -312,15 +351,6 @@ public final class GrowLog implements AutoCloseable {
         if (durable) {
             GrowableMapping.refuseInsideAnyLease("a durable append", dir);
         }
-    }
-
-    /** Wakes tailers, then waits for durability if asked; returns the record's global position. */
-    private long committed(LogFile file, long position, int length, boolean durable) throws IOException {
-        appended.signalAll();
-        if (durable) {
-            chain.syncTo(file, position + RecordFormat.recordSize(length));
-        }
-        return file.base() + position;
     }
 
     /**
@@ -515,6 +545,77 @@ public final class GrowLog implements AutoCloseable {
         sync();
         chain.truncateBefore(position);
         appended.wakeAll(); // tailers waiting below the new start see it at once
+    }
+
+    /**
+     * Opens the durable cursor {@code name} as its owner, creating it at the
+     * {@linkplain #startPosition() start} if it does not exist. Works on a read-only log too: the
+     * consumer usually runs in another process than the writer. One owner per name at a time.
+     *
+     * @param name 1 to 64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
+     * @return the cursor; close it to give up ownership
+     * @throws IllegalArgumentException when the name breaks the rule
+     * @throws dev.growlog.error.CursorLockedException when another owner, in this process or
+     *                                                 another, holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be made or read, is damaged, or belongs
+     *                     to another log
+     */
+    public Cursor cursor(String name) throws IOException {
+        return cursorStore().open(name);
+    }
+
+    /**
+     * Every durable cursor of this log, in name order, read without owning any.
+     *
+     * @return each cursor's name, position, last commit and lag behind the end
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when a cursor's file cannot be read, is damaged, or belongs to another log
+     */
+    public List<CursorInfo> cursors() throws IOException {
+        return cursorStore().list();
+    }
+
+    /**
+     * Sets the durable cursor {@code name} to {@code position}, creating it if absent: an
+     * administrative move of a consumer that is not running.
+     *
+     * @param name     the cursor's name
+     * @param position a record position, the start position or the end position
+     * @throws IllegalArgumentException when the name breaks the rule or no record starts at
+     *                                  {@code position}
+     * @throws dev.growlog.error.CursorLockedException when an owner holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be written
+     */
+    public void setCursor(String name, long position) throws IOException {
+        cursorStore().set(name, position);
+    }
+
+    /**
+     * Deletes the durable cursor {@code name}: it no longer holds any record on disk.
+     *
+     * @param name the cursor's name
+     * @return true when it existed
+     * @throws dev.growlog.error.CursorLockedException when an owner holds the cursor
+     * @throws ClosedLogException when the log is closed
+     * @throws IOException when the cursor's file cannot be deleted
+     */
+    public boolean deleteCursor(String name) throws IOException {
+        return cursorStore().delete(name);
+    }
+
+    private synchronized Cursors cursorStore() {
+        checkOpen();
+        if (cursors == null) {
+            cursors = new Cursors(this, CursorStore.of(dir, chain.logId(), chain.syscalls()));
+        }
+        return cursors;
+    }
+
+    /** Checks that {@code position} is a record position, the start or the end of this log. */
+    void checkRecordOrEnd(long position) throws IOException {
+        checkStart(position);
     }
 
     /**

@@ -71,6 +71,15 @@ final class LogFile implements AutoCloseable {
         }
     }
 
+    /** Appends every record of the batch, storing their global positions in it; see {@link Appender#append(RecordBatch)}. */
+    void append(RecordBatch batch) throws IOException {
+        try {
+            writer().append(batch);
+        } catch (CorruptLogException shrank) {
+            throw checkpointer.fail(shrank);
+        }
+    }
+
     /** As {@link #append(byte[], int, int)} for the bytes between the buffer's position and limit. */
     long append(ByteBuffer payload) throws IOException {
         try {

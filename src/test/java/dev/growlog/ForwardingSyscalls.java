@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.nativeio.FileId;
 import dev.growlog.internal.nativeio.Syscalls;
 
 import java.nio.ByteBuffer;
@@ -118,6 +119,26 @@ class ForwardingSyscalls implements Syscalls {
     @Override
     public void unlock(Path file, int fd) throws NativeCallException {
         real.unlock(file, fd);
+    }
+
+    @Override
+    public int pread(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException {
+        return real.pread(file, fd, buffer, offset);
+    }
+
+    @Override
+    public void pwrite(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException {
+        real.pwrite(file, fd, buffer, offset);
+    }
+
+    @Override
+    public FileId fileId(Path file, int fd) throws NativeCallException {
+        return real.fileId(file, fd);
+    }
+
+    @Override
+    public FileId fileId(Path file) throws NativeCallException {
+        return real.fileId(file);
     }
 
     @Override

@@ -32,6 +32,9 @@ final class Seeded implements ParameterResolver, TestExecutionExceptionHandler {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         long seed = seed(context);
         context.publishReportEntry(PROPERTY, Long.toString(seed));
+        // Report entries reach no console: say it where the test's own output goes too.
+        System.out.println(context.getDisplayName() + ": random seed " + seed + "; repeat with -D" + PROPERTY + "="
+                + seed);
         return new Random(seed);
     }
 

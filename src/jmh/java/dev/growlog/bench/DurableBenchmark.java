@@ -1,6 +1,7 @@
 package dev.growlog.bench;
 
 import dev.growlog.GrowLog;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * share that sync. {@code syncPerAppend}: every append is followed by its own {@code sync()},
  * the pair held under one lock so that no sync covers another thread's record: one
  * {@code msync} plus header checkpoint per record, whatever the number of threads.
+ *
+ * <p>Secondary metrics: {@code records} (appends per second, as the score) and {@code syncs}
+ * (syncs per second of the log, from its counters); their ratio is the records each sync made
+ * durable, N at best with N threads.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -59,6 +65,36 @@ public class DurableBenchmark {
         BenchFiles.deleteRecursively(dir);
     }
 
+    /** Per thread: its appends; thread 0 also reports the log's syncs over the iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counts {
+        public long records;
+        public long syncs;
+        private boolean first;
+        private long syncsBefore;
+
+        @Setup(Level.Iteration)
+        public void start(DurableBenchmark benchmark, ThreadParams thread) throws IOException {
+            records = 0;
+            syncs = 0;
+            first = thread.getThreadIndex() == 0;
+            syncsBefore = first ? benchmark.log.stats().syncs() : 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void end(DurableBenchmark benchmark) throws IOException {
+            if (first) {
+                syncs = benchmark.log.stats().syncs() - syncsBefore;
+            }
+        }
+    }
+
+    private long append(Counts counts) throws IOException {
+        counts.records++;
+        return append();
+    }
+
     private long append() throws IOException {
         if (mode.equals("groupCommit")) {
             return log.appendDurable(payload);
@@ -72,19 +108,25 @@ public class DurableBenchmark {
 
     @Benchmark
     @Threads(1)
-    public long threads1() throws IOException {
-        return append();
+    public long threads1(Counts counts) throws IOException {
+        return append(counts);
     }
 
     @Benchmark
     @Threads(2)
-    public long threads2() throws IOException {
-        return append();
+    public long threads2(Counts counts) throws IOException {
+        return append(counts);
     }
 
     @Benchmark
     @Threads(4)
-    public long threads4() throws IOException {
-        return append();
+    public long threads4(Counts counts) throws IOException {
+        return append(counts);
+    }
+
+    @Benchmark
+    @Threads(16)
+    public long threads16(Counts counts) throws IOException {
+        return append(counts);
     }
 }

@@ -1,6 +1,7 @@
 package dev.growlog.cli;
 
 import dev.growlog.GrowLog;
+import dev.growlog.RecordBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -94,11 +95,11 @@ final class AppendCommand implements Callable<Integer> {
 
     /** An input that counts the bytes read of the record being read. */
     private static final class Framed {
-        private final InputStream in;
+        private final BufferedInputStream in;
         /** Bytes of the current record read so far. */
         int taken;
 
-        Framed(InputStream in) {
+        Framed(BufferedInputStream in) {
             this.in = in;
         }
 
@@ -115,18 +116,45 @@ final class AppendCommand implements Callable<Integer> {
             }
             return got;
         }
+
+        /** Whether the whole next record (prefix and bytes) can be read without waiting for input. */
+        boolean nextRecordBuffered() throws IOException {
+            if (in.available() < 4) {
+                return false;
+            }
+            in.mark(4);
+            int length = (in.read() << 24) | (in.read() << 16) | (in.read() << 8) | in.read();
+            in.reset();
+            return length >= 0 && in.available() >= 4L + length;
+        }
     }
 
     /**
      * Reads {@code length (4 bytes, big-endian) + bytes} records until stdin ends at a record
-     * boundary or a stop is requested. Returns what to say about a record a stop cut off, or null.
+     * boundary or a stop is requested, appending them in batches that never wait for input that
+     * has not arrived. Returns what to say about a record a stop cut off, or null.
      */
     private static String appendBinary(GrowLog log, Appended appended, InputStream stdin) throws IOException {
         Framed in = new Framed(new BufferedInputStream(stdin, 1 << 16));
+        RecordBatch batch = new RecordBatch(Appended.BATCH_BYTES);
+        String cutOff;
+        try {
+            cutOff = readBinary(log, appended, in, batch);
+        } catch (IOException e) {
+            throw appended.appendAfter(e, log, batch, appended);
+        } catch (RuntimeException e) {
+            throw appended.appendAfter(e, log, batch, appended);
+        }
+        appended.append(log, batch, appended);
+        return cutOff;
+    }
+
+    private static String readBinary(GrowLog log, Appended appended, Framed in, RecordBatch batch)
+            throws IOException {
         byte[] prefix = new byte[4];
         byte[] buffer = new byte[4096];
         while (true) {
-            long record = appended.records + 1;
+            long record = appended.records + batch.size() + 1;
             in.taken = 0;
             int length;
             try {
@@ -153,7 +181,11 @@ final class AppendCommand implements Callable<Integer> {
             } catch (InputStoppedException e) {
                 return in.taken == 0 ? null : Appended.cutOff("record " + record + " of <stdin>", in.taken);
             }
-            appended.add(log.append(buffer, 0, length), length);
+            batch.add(buffer, 0, length);
+            if (batch.size() == Appended.BATCH_RECORDS || batch.payloadBytes() >= Appended.BATCH_BYTES
+                    || !in.nextRecordBuffered()) {
+                appended.append(log, batch, appended);
+            }
         }
     }
 }

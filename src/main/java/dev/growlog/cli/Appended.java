@@ -1,12 +1,17 @@
 package dev.growlog.cli;
 
 import dev.growlog.GrowLog;
+import dev.growlog.RecordBatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Appends what a {@link RecordSplitter} yields and counts it. Not thread-safe. */
 final class Appended {
+    /** Most records, and payload bytes, gathered before a batch is appended. */
+    static final int BATCH_RECORDS = 1024;
+    static final int BATCH_BYTES = 64 * 1024;
+
     /** Records appended. */
     long records;
     /** Payload bytes appended. */
@@ -20,21 +25,62 @@ final class Appended {
     /**
      * Appends every record of {@code splitter} to {@code log}, counting here and in {@code total}
      * (which may be this object), and reports progress in input bytes across all inputs.
+     * Records go in batches of up to {@value #BATCH_RECORDS} records or {@value #BATCH_BYTES}
+     * bytes, and a batch is appended as soon as the next record is not already read in: a
+     * record never waits in the process for input that has not arrived. When reading fails,
+     * the records read before the failure are appended before it is thrown.
      */
     void appendAll(GrowLog log, RecordSplitter splitter, Progress progress, Appended total) throws IOException {
         long inputBefore = total.inputBytes;
-        while (splitter.next()) {
-            long position = log.append(splitter.buffer(), 0, splitter.length());
-            add(position, splitter.length());
-            if (total != this) {
-                total.add(position, splitter.length());
+        RecordBatch batch = new RecordBatch(BATCH_BYTES);
+        try {
+            while (splitter.next()) {
+                batch.add(splitter.buffer(), 0, splitter.length());
+                if (batch.size() == BATCH_RECORDS || batch.payloadBytes() >= BATCH_BYTES
+                        || !splitter.lineBuffered()) {
+                    append(log, batch, total);
+                    progress.update(inputBefore + splitter.bytesRead(), total.records);
+                }
             }
-            progress.update(inputBefore + splitter.bytesRead(), total.records);
+        } catch (IOException e) {
+            throw appendAfter(e, log, batch, total);
+        } catch (RuntimeException e) {
+            throw appendAfter(e, log, batch, total);
         }
+        append(log, batch, total);
+        progress.update(inputBefore + splitter.bytesRead(), total.records);
         inputBytes += splitter.bytesRead();
         if (total != this) {
             total.inputBytes += splitter.bytesRead();
         }
+    }
+
+    /**
+     * After reading failed with {@code e}: appends the records read before it, and returns
+     * {@code e} (with any failure of that append suppressed in it) to be thrown.
+     */
+    <E extends Exception> E appendAfter(E e, GrowLog log, RecordBatch batch, Appended total) {
+        try {
+            append(log, batch, total);
+        } catch (IOException | RuntimeException also) {
+            e.addSuppressed(also);
+        }
+        return e;
+    }
+
+    /** Appends the batch, if it holds records, counts them and empties it. */
+    void append(GrowLog log, RecordBatch batch, Appended total) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        log.append(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            add(batch.position(i), batch.length(i));
+            if (total != this) {
+                total.add(batch.position(i), batch.length(i));
+            }
+        }
+        batch.clear();
     }
 
     /**

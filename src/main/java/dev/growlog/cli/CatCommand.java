@@ -29,6 +29,16 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "POS", description = "Position of the first record to print.")
     private Long from;
 
+    @Option(names = "--cursor", paramLabel = "NAME",
+            description = "Start at the durable cursor NAME instead (see 'growlog cursor').")
+    private String cursorName;
+
+    @Option(names = "--commit",
+            description = "With --cursor: own the cursor for the run and commit it past the records printed, "
+                    + "once they are written to stdout (at least once: records printed after the last commit "
+                    + "are printed again by the next run).")
+    private boolean commit;
+
     @Option(names = "--count", paramLabel = "N", description = "Print at most N records.")
     private Long count;
 
@@ -48,9 +58,13 @@ final class CatCommand implements Callable<Integer> {
         RecordPrinter printer = new RecordPrinter(context.out(), format);
         long limit = count == null ? Long.MAX_VALUE : count;
         try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
-             LogReader reader = Readers.at(growLog, from)) {
+             CursorStart cursor = CursorStart.of(growLog, cursorName, commit, from);
+             LogReader reader = Readers.at(growLog, cursor == null ? from : Long.valueOf(cursor.position()))) {
             for (long printed = 0; printed < limit && !context.stopRequested() && reader.next(); printed++) {
                 printer.print(reader);
+            }
+            if (cursor != null) {
+                cursor.commit(context.out(), reader.nextPosition());
             }
         }
         return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;

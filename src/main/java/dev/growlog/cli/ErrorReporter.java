@@ -2,6 +2,7 @@ package dev.growlog.cli;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.LogFullException;
+import dev.growlog.error.CursorLockedException;
 import dev.growlog.error.LogLockedException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.error.UnsupportedFormatException;
@@ -67,7 +68,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (e instanceof CorruptLogException) {
             return ExitCodes.CORRUPT;
         }
-        if (e instanceof LogLockedException) {
+        if (e instanceof LogLockedException || e instanceof CursorLockedException) {
             return ExitCodes.LOCKED;
         }
         if (e instanceof LogFullException

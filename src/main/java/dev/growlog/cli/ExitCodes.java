@@ -15,7 +15,10 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** A file named on the command line does not exist. */
     static final int NOT_FOUND = 3;
-    /** Another process (or another open in this one) has the log open for writing. */
+    /**
+     * Another process (or another open in this one) has the log open for writing, or a cursor
+     * open as its owner.
+     */
     static final int LOCKED = 4;
     /** The disk, or the log's configured maximum size, has no room for more records. */
     static final int DISK_FULL = 5;

@@ -32,7 +32,7 @@ import java.util.Properties;
             " 1:damaged record or header found (the message names its position)",
             " 2:bad arguments or unusable input",
             " 3:file not found",
-            " 4:log locked by another writer",
+            " 4:log locked by another writer, or cursor owned by another consumer",
             " 5:disk full, or the log reached its maximum size",
             " 6:not a growlog file, or an unsupported format version",
             " 7:other I/O error",
@@ -47,6 +47,7 @@ import java.util.Properties;
             TailCommand.class,
             VerifyCommand.class,
             StatsCommand.class,
+            CursorCommand.class,
             RecoverCommand.class,
             BenchCommand.class,
         })

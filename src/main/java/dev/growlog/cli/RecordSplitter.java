@@ -129,6 +129,19 @@ final class RecordSplitter {
         return recordLine;
     }
 
+    /**
+     * Whether a whole line is already read in, so that the next {@link #next()} of a line needs
+     * no input that has not arrived yet.
+     */
+    boolean lineBuffered() {
+        for (int i = chunkPos; i < chunkEnd; i++) {
+            if (chunk[i] == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Bytes consumed from the input so far. */
     long bytesRead() {
         return bytesRead;

@@ -1,5 +1,6 @@
 package dev.growlog.cli;
 
+import dev.growlog.CursorInfo;
 import dev.growlog.GrowLog;
 import dev.growlog.GrowLogStats;
 import dev.growlog.RecoveryReport;
@@ -9,6 +10,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -34,10 +36,12 @@ final class StatsCommand implements Callable<Integer> {
         GrowLogStats s;
         RecoveryReport recovery;
         int maxPayload;
+        List<CursorInfo> cursors;
         try (GrowLog growLog = LogFiles.openReadOnly(file)) {
             s = growLog.stats();
             recovery = growLog.recoveryReport();
             maxPayload = growLog.maxPayload();
+            cursors = growLog.cursors();
         }
         Output out = context.out();
         row(out, "log", file.toString());
@@ -58,6 +62,8 @@ final class StatsCommand implements Callable<Integer> {
                 + "; this open only)");
         row(out, "generation", Long.toString(s.generation()));
         row(out, "recovery", recovery.summary());
+        out.println("");
+        CursorCommand.print(out, cursors);
         return ExitCodes.OK;
     }
 

@@ -30,11 +30,22 @@ final class TailCommand implements Callable<Integer> {
     private boolean follow;
 
     @Option(names = {"-n", "--records"}, paramLabel = "N", defaultValue = "10",
-            description = "Start with the last N records (default: ${DEFAULT-VALUE}); ignored with --from.")
+            description = "Start with the last N records (default: ${DEFAULT-VALUE}); ignored with --from or "
+                    + "--cursor.")
     private long last;
 
     @Option(names = "--from", paramLabel = "POS", description = "Start at this record position instead.")
     private Long from;
+
+    @Option(names = "--cursor", paramLabel = "NAME",
+            description = "Start at the durable cursor NAME instead (see 'growlog cursor').")
+    private String cursorName;
+
+    @Option(names = "--commit",
+            description = "With --cursor: own the cursor for the run and commit it past the records printed, "
+                    + "whenever it has caught up and before it exits, once they are written to stdout (at least once: records printed after the last commit "
+                    + "are printed again by the next run).")
+    private boolean commit;
 
     @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "100",
             description = "With -f, how long to wait before looking again when no record is new "
@@ -58,10 +69,15 @@ final class TailCommand implements Callable<Integer> {
         }
         Context context = parent.context();
         try (GrowLog growLog = LogFiles.openReadOnly(context.resolve(log));
-             LogReader reader = from != null ? Readers.at(growLog, from) : lastRecords(growLog, last)) {
+             CursorStart cursor = CursorStart.of(growLog, cursorName, commit, from);
+             LogReader reader = cursor != null ? Readers.at(growLog, cursor.position())
+                     : from != null ? Readers.at(growLog, from) : lastRecords(growLog, last)) {
             RecordPrinter printer = new RecordPrinter(context.out(), format);
-            while (!context.stopRequested() && (follow ? awaitNext(reader, context) : reader.next())) {
+            while (!context.stopRequested() && (follow ? awaitNext(reader, context, cursor) : reader.next())) {
                 printer.print(reader);
+            }
+            if (cursor != null) {
+                cursor.commit(context.out(), reader.nextPosition());
             }
         }
         return context.stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
@@ -73,12 +89,15 @@ final class TailCommand implements Callable<Integer> {
      * stop was requested, which ends the wait at once. The only place that polls, so that the
      * library's tailer can replace it.
      */
-    private boolean awaitNext(LogReader reader, Context context) throws IOException {
+    private boolean awaitNext(LogReader reader, Context context, CursorStart cursor) throws IOException {
         while (!context.stopRequested()) {
             if (reader.next()) {
                 return true;
             }
             context.out().flush();
+            if (cursor != null) {
+                cursor.commit(context.out(), reader.nextPosition()); // caught up: commit what was printed
+            }
             try {
                 if (context.awaitStop(pollMillis)) {
                     return false;

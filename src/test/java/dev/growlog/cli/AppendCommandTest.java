@@ -172,6 +172,24 @@ class AppendCommandTest {
         }
     }
 
+    /** Lines are appended in batches, but a batch never waits for input that has not arrived. */
+    @Test
+    void lines_areAppendedBeforeTheInputEnds_whenNoMoreHasArrived() throws Exception {
+        Path log = dir.resolve("slow.glog");
+        StalledInput stdin = new StalledInput(utf8("first\nsecond\nthird, still being written"));
+        try {
+            Cli.Running append = Cli.in(dir).stdin(stdin).start("append", "--log", "slow.glog");
+
+            Await.until("the two whole lines are in the log while the input stalls", () -> count(log) == 2);
+            assertThat(records(log)).containsExactly(utf8("first"), utf8("second"));
+
+            append.context().requestStop();
+            assertThat(append.await().exitCode()).isEqualTo(130);
+        } finally {
+            stdin.release();
+        }
+    }
+
     private static long count(Path log) {
         try (GrowLog growLog = GrowLog.openReadOnly(log)) {
             return growLog.stats().records();

@@ -22,7 +22,8 @@ class BenchCommandTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).contains("bench: 5000 records of 40 bytes per pass", "growlog", "FileChannel",
-                "append records/s", "append p50", "append p99 ", "append p99.9", "append max", "scan records/s",
+                "append records/s", "batches records/s", "append p50", "append p99 ", "append p99.9", "append max",
+                "scan records/s",
                 "sync at the end", " in place, ", "ratio = growlog / FileChannel");
         try (Stream<Path> left = Files.list(dir.resolve("b"))) {
             assertThat(left).isEmpty();

@@ -128,6 +128,11 @@ public final class RecordFormat {
         return h ^ (h >>> 16);
     }
 
+    /** The checksum of a record whose payload's CRC32C is {@code payloadCrc}. */
+    public static int sealed(int payloadCrc, long position, int word) {
+        return payloadCrc ^ seal(position, word);
+    }
+
     /** The checksum of a record without payload bytes (padding, skipped). */
     public static int checksum(long position, int word) {
         return seal(position, word);

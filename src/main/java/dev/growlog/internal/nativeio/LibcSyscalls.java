@@ -7,7 +7,11 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /** {@link Syscalls} over libc. Each method checks its call's result where the call is made. */
@@ -41,6 +45,21 @@ final class LibcSyscalls implements Syscalls {
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     private static final int FALLOC_FL_ZERO_RANGE = 0x10;
     private static final long MAP_FAILED = -1L;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_NLINK = 0x4;
+    private static final int STATX_INO = 0x100;
+    /** Size of {@code struct statx} and the offsets of the fields read from it. */
+    private static final int STATX_SIZE = 256;
+    private static final int STATX_NLINK_OFFSET = 16;
+    private static final int STATX_INO_OFFSET = 32;
+    private static final int STATX_DEV_MAJOR_OFFSET = 136;
+    private static final int STATX_DEV_MINOR_OFFSET = 140;
+    private static final VarHandle STATX_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
+    private static final VarHandle STATX_INTS = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.nativeOrder());
 
     private static final String MAP_ADVICE = "check free memory and vm.max_map_count";
     private static final String SPACE_ADVICE = "check free disk space";
@@ -280,6 +299,86 @@ final class LibcSyscalls implements Syscalls {
         if (libc.flock(fd, LOCK_UN) != 0) {
             throw failure(file, "flock", "fd=" + fd + ", operation=LOCK_UN", null);
         }
+    }
+
+    @Override
+    public int pread(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException {
+        long address = directAddress(buffer);
+        int done = 0;
+        try {
+            while (buffer.hasRemaining()) {
+                long count = buffer.remaining();
+                long read = libc.pread(fd, pointer(address + buffer.position()), count, offset + done);
+                if (read < 0) {
+                    throw failure(file, "pread", "fd=" + fd + ", count=" + count + ", offset=" + (offset + done), null);
+                }
+                if (read == 0) {
+                    break; // end of file
+                }
+                buffer.position(buffer.position() + (int) read);
+                done += (int) read;
+            }
+        } finally {
+            Reference.reachabilityFence(buffer); // the kernel writes into its memory
+        }
+        return done;
+    }
+
+    @Override
+    public void pwrite(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException {
+        long address = directAddress(buffer);
+        long at = offset;
+        try {
+            while (buffer.hasRemaining()) {
+                long count = buffer.remaining();
+                long written = libc.pwrite(fd, pointer(address + buffer.position()), count, at);
+                if (written < 0) {
+                    throw failure(file, "pwrite", "fd=" + fd + ", count=" + count + ", offset=" + at, SPACE_ADVICE);
+                }
+                buffer.position(buffer.position() + (int) written);
+                at += written;
+            }
+        } finally {
+            Reference.reachabilityFence(buffer); // the kernel reads from its memory
+        }
+    }
+
+    private long directAddress(ByteBuffer buffer) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("pread and pwrite need a direct buffer");
+        }
+        return memory.getDirectBufferAddress(buffer);
+    }
+
+    @Override
+    public FileId fileId(Path file, int fd) throws NativeCallException {
+        byte[] buffer = new byte[STATX_SIZE];
+        if (libc.statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_NLINK, buffer) != 0) {
+            throw failure(file, "statx", "dirfd=" + fd + ", path=\"\", flags=AT_EMPTY_PATH, mask=STATX_INO|STATX_NLINK",
+                    null);
+        }
+        return fileId(buffer);
+    }
+
+    @Override
+    public FileId fileId(Path file) throws NativeCallException {
+        byte[] buffer = new byte[STATX_SIZE];
+        if (libc.statx(AT_FDCWD, file.toString(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_NLINK, buffer) != 0) {
+            int errno = lastError();
+            if (errno == Errno.ENOENT) {
+                return null;
+            }
+            throw failure(file, "statx", errno, "dirfd=AT_FDCWD, path=" + file
+                    + ", flags=AT_SYMLINK_NOFOLLOW, mask=STATX_INO|STATX_NLINK", null);
+        }
+        return fileId(buffer);
+    }
+
+    private static FileId fileId(byte[] statx) {
+        long major = Integer.toUnsignedLong((int) STATX_INTS.get(statx, STATX_DEV_MAJOR_OFFSET));
+        long minor = Integer.toUnsignedLong((int) STATX_INTS.get(statx, STATX_DEV_MINOR_OFFSET));
+        return new FileId(major << 32 | minor, (long) STATX_LONGS.get(statx, STATX_INO_OFFSET),
+                (int) STATX_INTS.get(statx, STATX_NLINK_OFFSET));
     }
 
     @Override

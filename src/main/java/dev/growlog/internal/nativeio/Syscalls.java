@@ -104,6 +104,31 @@ public interface Syscalls {
      */
     void unlock(Path file, int fd) throws NativeCallException;
 
+    /**
+     * Reads into the remaining bytes of the direct {@code buffer} from file position
+     * {@code offset} ({@code pread}, repeated until the buffer is full or the file ends) and
+     * advances the buffer's position by the bytes read.
+     *
+     * @return the bytes read: fewer than were remaining only at the end of the file
+     */
+    int pread(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException;
+
+    /**
+     * Writes the remaining bytes of the direct {@code buffer} at file position {@code offset}
+     * ({@code pwrite}, repeated after a short write) and advances the buffer's position to its
+     * limit. Not durable until {@link #fdatasync}.
+     */
+    void pwrite(Path file, int fd, ByteBuffer buffer, long offset) throws NativeCallException;
+
+    /**
+     * Which file the descriptor is open on ({@code statx} with {@code AT_EMPTY_PATH}); the link
+     * count tells whether it still has a name.
+     */
+    FileId fileId(Path file, int fd) throws NativeCallException;
+
+    /** Which file {@code file} names now ({@code statx}, links not followed); null when none. */
+    FileId fileId(Path file) throws NativeCallException;
+
     /** A direct buffer over {@code length} bytes at {@code address}; no copy, no ownership. */
     ByteBuffer view(long address, int length);
 }

@@ -1,6 +1,7 @@
 package dev.growlog.internal.nativeio.libc;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.off_t;
@@ -49,6 +50,14 @@ public interface LibC {
     int fdatasync(int fd);
 
     @ssize_t long pwrite(int fd, Pointer buffer, @size_t long count, @off_t long offset);
+
+    @ssize_t long pread(int fd, Pointer buffer, @size_t long count, @off_t long offset);
+
+    /**
+     * {@code struct statx} has one layout on every architecture (unlike {@code struct stat}):
+     * 256 bytes, filled into {@code buffer}.
+     */
+    int statx(int dirfd, String path, int flags, int mask, @Out byte[] buffer);
 
     int getpagesize();
 

@@ -1,0 +1,238 @@
+package dev.growlog;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Records gathered to be appended in one call, {@link GrowLog#append(RecordBatch)}: one lock, one
+ * growth check, one wake-up of tailers and one publish of the end for all of them. Each record's
+ * CRC32C is computed when it is {@linkplain #add(byte[]) added}, on the adding thread and outside
+ * the log's lock; the append only seals it with the record's position.
+ *
+ * <pre>{@code
+ * RecordBatch batch = new RecordBatch();
+ * for (byte[] line : lines) {
+ *     batch.add(line);
+ * }
+ * log.append(batch);                // every record is appended when this returns
+ * long first = batch.position(0);
+ * batch.clear();                    // reuse it for the next batch
+ * }</pre>
+ *
+ * <p>NOTE: not thread-safe. A batch copies each payload when it is added, so the caller may
+ * reuse its arrays at once. After an append, {@link #position(int)} gives each record's position
+ * until the batch is cleared or added to.
+ */
+public final class RecordBatch {
+    private static final int INITIAL_RECORDS = 64;
+
+    /** Payloads one after another: record i's bytes are [offsets[i], offsets[i] + lengths[i]). */
+    private byte[] data;
+    private int used;
+    private int[] offsets = new int[INITIAL_RECORDS];
+    private int[] lengths = new int[INITIAL_RECORDS];
+    /** CRC32C of each payload alone, before the seal of its position. */
+    private int[] crcs = new int[INITIAL_RECORDS];
+    /** Each record's position once appended; valid while {@link #appended} is true. */
+    private long[] positions = new long[INITIAL_RECORDS];
+    private int count;
+    private boolean appended;
+    private final CRC32C crc = new CRC32C();
+
+    /** An empty batch with room for 64 KiB of payloads to start with; it grows as needed. */
+    public RecordBatch() {
+        this(64 * 1024);
+    }
+
+    /**
+     * An empty batch with room for {@code initialBytes} of payloads to start with.
+     *
+     * @param initialBytes payload bytes to make room for; the batch grows past it as needed
+     * @throws IllegalArgumentException when negative
+     */
+    public RecordBatch(int initialBytes) {
+        if (initialBytes < 0) {
+            throw new IllegalArgumentException("initialBytes must not be negative: " + initialBytes);
+        }
+        this.data = new byte[initialBytes];
+    }
+
+    /**
+     * Adds a record, copying its bytes.
+     *
+     * @param payload the record's bytes
+     * @return this batch
+     */
+    public RecordBatch add(byte[] payload) {
+        return add(payload, 0, payload.length);
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code payload} from {@code offset} as one record, copying them.
+     *
+     * @param payload holds the record's bytes
+     * @param offset  where the record's bytes start in {@code payload}
+     * @param length  how many bytes the record has
+     * @return this batch
+     * @throws IndexOutOfBoundsException when the range lies outside {@code payload}
+     * @throws IllegalArgumentException when the batch would exceed 2 GiB of payloads
+     */
+    public RecordBatch add(byte[] payload, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, payload.length);
+        int at = reserve(length);
+        System.arraycopy(payload, offset, data, at, length);
+        crc.reset();
+        crc.update(data, at, length);
+        return added(at, length);
+    }
+
+    /**
+     * Adds the bytes between the buffer's position and limit as one record, copying them. The
+     * buffer's position and limit are left as they were.
+     *
+     * @param payload holds the record's bytes between its position and limit
+     * @return this batch
+     * @throws IllegalArgumentException when the batch would exceed 2 GiB of payloads
+     */
+    public RecordBatch add(ByteBuffer payload) {
+        int length = payload.remaining();
+        int at = reserve(length);
+        payload.get(payload.position(), data, at, length);
+        crc.reset();
+        crc.update(data, at, length);
+        return added(at, length);
+    }
+
+    private int reserve(int length) {
+        if (appended) {
+            clear();
+        }
+        if (length > Integer.MAX_VALUE - 8 - used) {
+            throw new IllegalArgumentException("a batch holds at most 2 GiB of payloads: " + used + " bytes held, "
+                    + length + " more refused");
+        }
+        if (used + length > data.length) {
+            data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(used + (long) length,
+                    2L * data.length)));
+        }
+        if (count == offsets.length) {
+            int more = 2 * count;
+            offsets = Arrays.copyOf(offsets, more);
+            lengths = Arrays.copyOf(lengths, more);
+            crcs = Arrays.copyOf(crcs, more);
+            positions = Arrays.copyOf(positions, more);
+        }
+        return used;
+    }
+
+    private RecordBatch added(int at, int length) {
+        offsets[count] = at;
+        lengths[count] = length;
+        crcs[count] = (int) crc.getValue();
+        count++;
+        used += length;
+        return this;
+    }
+
+    /**
+     * Records in the batch.
+     *
+     * @return how many records were added since the batch was made or cleared
+     */
+    public int size() {
+        return count;
+    }
+
+    /**
+     * Whether the batch holds no record.
+     *
+     * @return true when {@link #size()} is 0
+     */
+    public boolean isEmpty() {
+        return count == 0;
+    }
+
+    /**
+     * Payload bytes in the batch.
+     *
+     * @return the sum of the records' lengths
+     */
+    public long payloadBytes() {
+        return used;
+    }
+
+    /**
+     * Empties the batch, keeping its memory for reuse. Adding to a batch that was appended
+     * clears it first.
+     *
+     * @return this batch
+     */
+    public RecordBatch clear() {
+        count = 0;
+        used = 0;
+        appended = false;
+        return this;
+    }
+
+    /**
+     * The position of record {@code index} in the log it was last appended to.
+     *
+     * @param index the record's index in the batch, from 0
+     * @return the record's position
+     * @throws IllegalStateException when the batch has not been appended since it was last
+     *                               changed
+     * @throws IndexOutOfBoundsException when {@code index} is not in [0, {@link #size()})
+     */
+    public long position(int index) {
+        if (!appended) {
+            throw new IllegalStateException("the batch has not been appended since it was last changed");
+        }
+        Objects.checkIndex(index, count);
+        return positions[index];
+    }
+
+    /**
+     * Payload length of record {@code index}.
+     *
+     * @param index the record's index in the batch, from 0
+     * @return the record's length in bytes
+     * @throws IndexOutOfBoundsException when {@code index} is not in [0, {@link #size()})
+     */
+    public int length(int index) {
+        Objects.checkIndex(index, count);
+        return lengths[index];
+    }
+
+    // For the appender, under the append lock.
+
+    byte[] data() {
+        return data;
+    }
+
+    int offset(int index) {
+        return offsets[index];
+    }
+
+    int crc(int index) {
+        return crcs[index];
+    }
+
+    /** Largest payload in the batch; 0 when empty. */
+    int longest() {
+        int longest = 0;
+        for (int i = 0; i < count; i++) {
+            longest = Math.max(longest, lengths[i]);
+        }
+        return longest;
+    }
+
+    long[] positions() {
+        return positions;
+    }
+
+    void appended() {
+        appended = true;
+    }
+}
