@@ -159,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             log.append(batch);
             return System.nanoTime() - start;
         } finally {
-            Files.deleteIfExists(file);
+            deleteTree(file);
         }
     }
 
