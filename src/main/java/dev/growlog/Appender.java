@@ -72,6 +72,8 @@ final class Appender {
      * pretoucher, which reserves ahead without the append lock.
      */
     private final OrderedLock reserveLock;
+    /** The log's disk budget, asked before blocks are reserved; null without one. */
+    private volatile DiskBudget budget;
     /** When {@link #end} passes this, the pretoucher is woken; Long.MAX_VALUE without one. */
     private volatile long wakeAt = Long.MAX_VALUE;
     private volatile Thread pretoucher;
@@ -370,8 +372,7 @@ final class Appender {
             }
             try {
                 checkFreeSpaceFloor(newSize - size);
-                sys.allocate(file, fd, size, newSize - size);
-                reservedTo = Math.max(reservedTo, newSize);
+                allocate(newSize);
             } catch (IOException ignored) {
                 // the next growth makes the same call and reports the failure
             }
@@ -455,8 +456,7 @@ final class Appender {
     private void reserveBlocksLocked(long newSize) throws IOException {
         try {
             if (newSize > reservedTo) {
-                sys.allocate(file, fd, fileSize, newSize - fileSize);
-                reservedTo = Math.max(reservedTo, newSize);
+                allocate(newSize);
             }
             sys.truncate(file, fd, newSize);
             fileSize = newSize;
@@ -468,6 +468,31 @@ final class Appender {
             }
             throw e;
         }
+    }
+
+    /**
+     * Reserves the blocks from the file size to {@code newSize}, within the log's disk budget
+     * when it has one. Under the reserve lock.
+     */
+    private void allocate(long newSize) throws IOException {
+        DiskBudget admitted = budget;
+        long more = newSize - Math.max(fileSize, reservedTo); // blocks not reserved yet
+        if (admitted != null) {
+            admitted.reserve(file, more);
+        }
+        try {
+            sys.allocate(file, fd, fileSize, newSize - fileSize);
+            reservedTo = Math.max(reservedTo, newSize);
+        } finally {
+            if (admitted != null) {
+                admitted.release(more);
+            }
+        }
+    }
+
+    /** Makes growth of this file ask {@code budget} before it reserves blocks. */
+    void budget(DiskBudget budget) {
+        this.budget = budget;
     }
 
     /** A failed fallocate may still have extended the file (ext4): put the size back. */

@@ -83,6 +83,10 @@ final class Chain {
     private LogFile prepared;
     private java.util.concurrent.Future<LogFile> preparing;
     private volatile boolean closed;
+    /** The writer's disk budget; null for a read-only log or without one. */
+    private final DiskBudget budget;
+    /** Why the last retention pass could not make the room asked for; null when it could. */
+    private volatile String blockedBy;
 
     Chain(Path dir, Syscalls sys, GrowLogConfig config, FileOpener.Identity identity, int lockFd, long start) {
         this.dir = dir;
@@ -96,6 +100,90 @@ final class Chain {
         this.chainLock = new OrderedLock(LockOrder.CHAIN, null);
         this.background = lockFd < 0 ? null : daemonExecutor("growlog-preparer " + dir.getFileName());
         this.retirer = lockFd < 0 ? null : daemonExecutor("growlog-retirer " + dir.getFileName());
+        this.budget = lockFd < 0 || config.retentionBytes() == 0 ? null
+                : new DiskBudget(dir, sys, config.retentionBytes());
+    }
+
+    /** The writer's disk budget, for its files' growth; null without one. */
+    DiskBudget budget() {
+        return budget;
+    }
+
+    /** Whether the writer deletes old files by a budget or an age limit. */
+    boolean retains() {
+        return !isReadOnly() && (budget != null || config.retentionAge() != null);
+    }
+
+    /**
+     * Deletes the oldest files that the budget (to make room for {@code growthBytes} more) or the
+     * age limit says should go, as far as the retention policy allows: moves the start durably
+     * to the first record of the oldest file kept, then deletes the files below it. Returns
+     * null when the growth now fits, else why not (naming the cursor that holds the oldest
+     * file). Takes the chain lock: never call it under the append lock.
+     */
+    String enforceRetention(long growthBytes) throws IOException {
+        if (!retains()) {
+            return null;
+        }
+        chainLock.lockOrRefuse("retention");
+        try {
+            checkOpen();
+            long now = System.currentTimeMillis();
+            List<Retention.DataFile> onDisk = new ArrayList<>();
+            for (Map.Entry<Long, Path> e : DataFiles.list(dir).entrySet()) {
+                long lastWrite;
+                try {
+                    lastWrite = Files.getLastModifiedTime(e.getValue()).toMillis();
+                } catch (NoSuchFileException deleted) {
+                    continue;
+                }
+                onDisk.add(new Retention.DataFile(e.getKey() / identity.span(), sys.allocatedBytes(e.getValue()),
+                        lastWrite));
+            }
+            List<Retention.Cursor> cursors = new ArrayList<>();
+            for (dev.growlog.internal.chain.CursorState c
+                    : dev.growlog.internal.chain.CursorStore.of(dir, identity.logId(), sys).list()) {
+                cursors.add(new Retention.Cursor(c.name(), c.position(), c.lastCommitMillis()));
+            }
+            // Besides data files: cursors, the lock, and the start file with room for the copy
+            // that replaces it when the start moves.
+            long others = budget == null ? 0 : budget.used() - onDisk.stream().mapToLong(Retention.DataFile::diskBytes)
+                    .sum() + 2L * sys.pageSize();
+            Retention.Limits limits = new Retention.Limits(budget == null ? Retention.UNLIMITED : budget.budget() - others,
+                    config.retentionAge(), config.retentionPolicy(), config.cursorTimeout());
+            Retention.Plan plan = Retention.plan(onDisk, identity.span(), FileHeader.SIZE, cursors, limits, now,
+                    growthBytes);
+            if (plan.drop() > 0) {
+                long newStart = onDisk.get(plan.drop()).index() * identity.span() + FileHeader.SIZE;
+                if (newStart > start) {
+                    StartFile.write(dir, identity.logId(), newStart);
+                    start = newStart;
+                    letGoBelow(newStart);
+                    deleteBelow(newStart);
+                }
+            }
+            blockedBy = plan.refused() ? plan.reason() : null;
+            return blockedBy;
+        } finally {
+            chainLock.unlock();
+        }
+    }
+
+    /**
+     * Background, after a roll: applies the age limit and makes room for the next file ahead of
+     * need. A failure is left for the writer's next growth, which runs the same pass and reports it.
+     */
+    private void retainQuietly() {
+        try {
+            enforceRetention(FileOpener.initialSize(config, sys));
+        } catch (IOException | IllegalStateException ignored) {
+            // reported by the writer's own pass when it needs the room
+        }
+    }
+
+    /** Why the last retention pass could not make room; null when it could. */
+    String blockedBy() {
+        return blockedBy;
     }
 
     private static ExecutorService daemonExecutor(String name) {
@@ -355,9 +443,20 @@ final class Chain {
     /** Writes file {@code index} under its temporary name and opens it, ready for the writer. */
     private LogFile prepare(long index) throws IOException {
         Path temp = DataFiles.temp(dir, index, identity.span());
-        FileOpener.create(temp, identity(index), config, sys);
+        long size = FileOpener.initialSize(config, sys);
+        if (budget != null) {
+            budget.reserve(temp, size);
+        }
+        try {
+            FileOpener.create(temp, identity(index), config, sys);
+        } finally {
+            if (budget != null) {
+                budget.release(size);
+            }
+        }
         LogFile next = FileOpener.openPrepared(temp, DataFiles.path(dir, index, identity.span()), identity(index),
                 config, sys, appendLock);
+        next.appender().budget(budget);
         if (config.pretouchAhead() > 0) {
             next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), next.checkpointer(),
                     next.mapping(), appendLock, config.pretouchAhead()));
@@ -368,6 +467,7 @@ final class Chain {
     private void retireQuietly() {
         try {
             syncSealed(Long.MAX_VALUE);
+            retainQuietly();
         } catch (IllegalStateException closing) {
             // closed meanwhile: close retires what is left
         } catch (IOException e) {

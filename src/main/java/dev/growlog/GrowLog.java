@@ -3,6 +3,7 @@ package dev.growlog;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
+import dev.growlog.error.LogFullException;
 import dev.growlog.error.RecordsDroppedException;
 import dev.growlog.internal.chain.CursorStore;
 import dev.growlog.internal.format.FileHeader;
@@ -307,6 +308,23 @@ public final class GrowLog implements AutoCloseable {
      */
     private long append(Object records, int offset, int length, boolean durable) throws IOException {
         checkAppend(length, durable);
+        try {
+            return appendOnce(records, offset, length, durable);
+        } catch (DiskBudget.OverBudget full) {
+            // Outside the append lock: retention takes the chain lock and waits for readers of
+            // the files it deletes.
+            String blocked = chain.enforceRetention(full.bytes());
+            try {
+                return appendOnce(records, offset, length, durable);
+            } catch (DiskBudget.OverBudget still) {
+                throw new LogFullException(dir, still.getMessage() + (blocked == null ? ""
+                        : "; retention could not make room: " + blocked) + "; nothing was appended, and appends "
+                        + "work again once the cursor moves past that file or the budget allows", still);
+            }
+        }
+    }
+
+    private long appendOnce(Object records, int offset, int length, boolean durable) throws IOException {
         OrderedLock lock = writerLock();
         LogFile file;
         long position = -1;

@@ -36,6 +36,15 @@ import java.util.Objects;
  *       cache. See docs/PERFORMANCE.md, <i>Bytes written per sync</i>.</td></tr>
  *   <tr><td>minFreeSpace</td><td>0</td><td>growth that would leave less free space on the file
  *       system throws {@link dev.growlog.error.LogFullException} early</td></tr>
+ *   <tr><td>retentionBytes</td><td>0 (none)</td><td>disk budget: bytes the log's files may take
+ *       on disk together; the writer deletes its oldest files to stay within it, and at least two
+ *       files' worth ({@code 2 * rollSize}) is required</td></tr>
+ *   <tr><td>retentionAge</td><td>none</td><td>files whose newest record is older than this are
+ *       deleted (checked when the writer opens, rolls or needs room)</td></tr>
+ *   <tr><td>retentionPolicy</td><td>{@link RetentionPolicy#BLOCK}</td><td>when a durable cursor
+ *       still needs the oldest file: keep it and refuse appends past the budget, or drop it</td></tr>
+ *   <tr><td>cursorTimeout</td><td>24 hours</td><td>a cursor not committed for this long is
+ *       abandoned: it no longer keeps files from retention</td></tr>
  * </table>
  */
 public final class GrowLogConfig {
@@ -52,6 +61,10 @@ public final class GrowLogConfig {
     private final Durability durability;
     private final Duration syncInterval;
     private final long minFreeSpace;
+    private final long retentionBytes;
+    private final Duration retentionAge;
+    private final RetentionPolicy retentionPolicy;
+    private final Duration cursorTimeout;
     private final long pretouchAhead;
     /** Explicit setting, or null for the default of the durability policy. */
     private final Boolean smallFolios;
@@ -65,6 +78,10 @@ public final class GrowLogConfig {
         this.durability = b.durability;
         this.syncInterval = b.syncInterval;
         this.minFreeSpace = b.minFreeSpace;
+        this.retentionBytes = b.retentionBytes;
+        this.retentionAge = b.retentionAge;
+        this.retentionPolicy = b.retentionPolicy;
+        this.cursorTimeout = b.cursorTimeout;
         this.pretouchAhead = b.pretouchAhead;
         this.smallFolios = b.smallFolios;
     }
@@ -201,13 +218,61 @@ public final class GrowLogConfig {
         return segmentSize - 8;
     }
 
+    /**
+     * The disk budget: bytes the log's files may take on disk together (data files, the next file
+     * prepared ahead, blocks reserved ahead, the start and cursor files). Before the writer adds
+     * blocks it deletes its oldest files as far as {@link #retentionPolicy()} allows; when that is
+     * not enough, the append throws {@link dev.growlog.error.LogFullException} and changes
+     * nothing. Files go whole, so the budget must hold at least two files
+     * ({@code 2 * rollSize}): the writer's and the next one.
+     *
+     * @return the budget in bytes; 0 for none
+     */
+    public long retentionBytes() {
+        return retentionBytes;
+    }
+
+    /**
+     * The age limit: a file whose newest record is older than this is deleted (never the
+     * writer's current file), as far as {@link #retentionPolicy()} allows. Checked when the
+     * writer opens the log, rolls to a new file or needs room.
+     *
+     * @return the limit, or null for none
+     */
+    public Duration retentionAge() {
+        return retentionAge;
+    }
+
+    /**
+     * What happens when the budget or age limit says the oldest file should go while a durable
+     * cursor, committed within {@link #cursorTimeout()}, still needs records in it.
+     *
+     * @return the policy; {@link RetentionPolicy#BLOCK} by default
+     */
+    public RetentionPolicy retentionPolicy() {
+        return retentionPolicy;
+    }
+
+    /**
+     * How long a durable cursor may go without a commit (or a move) and still keep files from
+     * retention. A consumer that stops for longer is abandoned: its files may go, and it learns
+     * which records it lost when it reads again. So a dead consumer never pins the disk for
+     * longer than this.
+     *
+     * @return the timeout; 24 hours by default
+     */
+    public Duration cursorTimeout() {
+        return cursorTimeout;
+    }
+
     @Override
     public String toString() {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
                 + maxGrowthStep + ", rollSize=" + rollSize
                 + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
                 + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + ", smallFolios=" + smallFolios()
-                + "}";
+                + ", retentionBytes=" + retentionBytes + ", retentionAge=" + retentionAge + ", retentionPolicy="
+                + retentionPolicy + ", cursorTimeout=" + cursorTimeout + "}";
     }
 
     /**
@@ -224,6 +289,10 @@ public final class GrowLogConfig {
         private Durability durability = Durability.NONE;
         private Duration syncInterval = Duration.ofMillis(100);
         private long minFreeSpace;
+        private long retentionBytes;
+        private Duration retentionAge;
+        private RetentionPolicy retentionPolicy = RetentionPolicy.BLOCK;
+        private Duration cursorTimeout = Duration.ofHours(24);
         private long pretouchAhead = 8 * MIB;
         private Boolean smallFolios;
 
@@ -290,6 +359,52 @@ public final class GrowLogConfig {
          */
         public Builder minFreeSpace(long bytes) {
             this.minFreeSpace = bytes;
+            return this;
+        }
+
+        /**
+         * The disk budget; see {@link GrowLogConfig#retentionBytes()}. Default 0 (none).
+         *
+         * @param bytes 0 for none, else at least two files ({@code 2 * rollSize})
+         * @return this builder
+         */
+        public Builder retentionBytes(long bytes) {
+            this.retentionBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The age limit; see {@link GrowLogConfig#retentionAge()}. Default none.
+         *
+         * @param age positive, or null for none
+         * @return this builder
+         */
+        public Builder retentionAge(Duration age) {
+            this.retentionAge = age;
+            return this;
+        }
+
+        /**
+         * What retention does when a cursor still needs the oldest file; see
+         * {@link GrowLogConfig#retentionPolicy()}. Default {@link RetentionPolicy#BLOCK}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder retentionPolicy(RetentionPolicy policy) {
+            this.retentionPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * How long a cursor keeps files without a commit; see
+         * {@link GrowLogConfig#cursorTimeout()}. Default 24 hours.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder cursorTimeout(Duration timeout) {
+            this.cursorTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -392,6 +507,17 @@ public final class GrowLogConfig {
             }
             if (minFreeSpace < 0) {
                 throw new IllegalArgumentException("minFreeSpace must not be negative: " + minFreeSpace);
+            }
+            if (retentionBytes < 0 || retentionBytes > 0 && retentionBytes < 2 * rollSize) {
+                throw new IllegalArgumentException("retentionBytes " + retentionBytes + " is below two files of "
+                        + rollSize + " bytes (rollSize): files are deleted whole, and the writer's file and the "
+                        + "next one must fit; raise the budget or lower rollSize");
+            }
+            if (retentionAge != null && (retentionAge.isNegative() || retentionAge.isZero())) {
+                throw new IllegalArgumentException("retentionAge must be positive: " + retentionAge);
+            }
+            if (cursorTimeout.isNegative() || cursorTimeout.isZero()) {
+                throw new IllegalArgumentException("cursorTimeout must be positive: " + cursorTimeout);
             }
             return new GrowLogConfig(this);
         }

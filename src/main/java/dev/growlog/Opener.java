@@ -80,6 +80,8 @@ final class Opener {
             LogFile current = FileOpener.openWritable(onDisk.lastEntry().getValue(), chain.identity(last), config,
                     sys, chain.appendLock(), keepDamage, true);
             chain.setCurrent(current);
+            current.appender().budget(chain.budget());
+            retainAtOpen(chain);
             return new GrowLog(chain, config, current.recovery());
         } catch (IOException | RuntimeException | Error e) {
             release(chain, sys, lock, lockFd, e);
@@ -98,6 +100,19 @@ final class Opener {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             primary.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Applies the retention limits at once, so that they hold after a restart under a smaller
+     * budget or a passed age limit. A failure is left for the first growth, which runs the same
+     * pass and reports it.
+     */
+    private static void retainAtOpen(Chain chain) {
+        try {
+            chain.enforceRetention(0);
+        } catch (IOException ignored) {
+            // reported by the writer's first growth that needs the room
         }
     }
 

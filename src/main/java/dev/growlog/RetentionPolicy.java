@@ -14,7 +14,7 @@ public enum RetentionPolicy {
     BLOCK,
     /**
      * Delete the file anyway: a cursor that lagged behind is told exactly which range it lost
-     * when it next reads (a {@code RecordsDroppedException}), and the log never
+     * when it next reads ({@link dev.growlog.error.RecordsDroppedException}), and the log never
      * refuses an append for the sake of a cursor.
      */
     DROP_OLDEST

@@ -142,6 +142,11 @@ class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
+    public long allocatedBytes(Path file) throws NativeCallException {
+        return real.allocatedBytes(file);
+    }
+
+    @Override
     public ByteBuffer view(long address, int length) {
         return real.view(address, length);
     }

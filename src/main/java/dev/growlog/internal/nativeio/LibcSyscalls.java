@@ -50,10 +50,12 @@ final class LibcSyscalls implements Syscalls {
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int STATX_NLINK = 0x4;
     private static final int STATX_INO = 0x100;
+    private static final int STATX_BLOCKS = 0x400;
     /** Size of {@code struct statx} and the offsets of the fields read from it. */
     private static final int STATX_SIZE = 256;
     private static final int STATX_NLINK_OFFSET = 16;
     private static final int STATX_INO_OFFSET = 32;
+    private static final int STATX_BLOCKS_OFFSET = 48;
     private static final int STATX_DEV_MAJOR_OFFSET = 136;
     private static final int STATX_DEV_MINOR_OFFSET = 140;
     private static final VarHandle STATX_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
@@ -372,6 +374,20 @@ final class LibcSyscalls implements Syscalls {
                     + ", flags=AT_SYMLINK_NOFOLLOW, mask=STATX_INO|STATX_NLINK", null);
         }
         return fileId(buffer);
+    }
+
+    @Override
+    public long allocatedBytes(Path file) throws NativeCallException {
+        byte[] buffer = new byte[STATX_SIZE];
+        if (libc.statx(AT_FDCWD, file.toString(), AT_SYMLINK_NOFOLLOW, STATX_BLOCKS, buffer) != 0) {
+            int errno = lastError();
+            if (errno == Errno.ENOENT) {
+                return 0;
+            }
+            throw failure(file, "statx", errno, "dirfd=AT_FDCWD, path=" + file
+                    + ", flags=AT_SYMLINK_NOFOLLOW, mask=STATX_BLOCKS", null);
+        }
+        return 512 * (long) STATX_LONGS.get(buffer, STATX_BLOCKS_OFFSET);
     }
 
     private static FileId fileId(byte[] statx) {

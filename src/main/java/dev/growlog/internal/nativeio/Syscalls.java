@@ -129,6 +129,12 @@ public interface Syscalls {
     /** Which file {@code file} names now ({@code statx}, links not followed); null when none. */
     FileId fileId(Path file) throws NativeCallException;
 
+    /**
+     * Bytes of disk the file takes ({@code statx} blocks times 512): blocks reserved beyond its
+     * size included, holes excluded; 0 when the file does not exist.
+     */
+    long allocatedBytes(Path file) throws NativeCallException;
+
     /** A direct buffer over {@code length} bytes at {@code address}; no copy, no ownership. */
     ByteBuffer view(long address, int length);
 }
