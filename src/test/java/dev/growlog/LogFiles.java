@@ -245,7 +245,6 @@ final class LogFiles {
         }
     }
 
-    /** Number of file descriptors this process has open. */
     /** Copies a log (its directory's files, not the writer lock) or a single file to {@code target}. */
     static Path copy(Path source, Path target) throws IOException {
         if (!Files.isDirectory(source)) {
@@ -280,6 +279,7 @@ final class LogFiles {
         Files.write(first(log), bytes);
     }
 
+    /** Number of file descriptors this process has open. */
     static long openFileDescriptors() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
