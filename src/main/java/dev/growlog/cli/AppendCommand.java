@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.RecordBatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -32,6 +33,9 @@ final class AppendCommand implements Callable<Integer> {
     @ParentCommand
     private GrowlogCommand parent;
 
+    @Mixin
+    private RetentionOptions retention;
+
     @Option(names = "--log", paramLabel = "PATH", description = "Log to append to (created if absent).")
     private Path log;
 
@@ -46,7 +50,7 @@ final class AppendCommand implements Callable<Integer> {
         Context context = parent.context();
         Path logFile = log == null ? context.defaultLog() : context.resolve(log);
         Output out = context.out();
-        try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
+        try (GrowLog growLog = LogFiles.openForWriting(logFile, retention.config())) {
             Appended appended = new Appended();
             InputStream stdin = StoppableInput.stdin(context);
             RuntimeException failure = null;

@@ -48,6 +48,7 @@ import java.util.Properties;
             VerifyCommand.class,
             StatsCommand.class,
             CursorCommand.class,
+            TruncateCommand.class,
             RecoverCommand.class,
             BenchCommand.class,
         })

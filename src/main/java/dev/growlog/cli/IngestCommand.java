@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.GrowLogStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -39,6 +40,9 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Files to ingest; - reads stdin.")
     private List<String> files = new ArrayList<>();
 
+    @Mixin
+    private RetentionOptions retention;
+
     @Option(names = "--log", paramLabel = "PATH", description = "Log to append to (created if absent).")
     private Path log;
 
@@ -58,7 +62,7 @@ final class IngestCommand implements Callable<Integer> {
                 LogFiles.requireFile(input.file);
             }
         }
-        try (GrowLog growLog = LogFiles.openForWriting(logFile)) {
+        try (GrowLog growLog = LogFiles.openForWriting(logFile, retention.config())) {
             Progress progress = Progress.bytes(context, "ingest", totalSize(inputs));
             long start = System.nanoTime();
             Appended total = new Appended();

@@ -1,6 +1,7 @@
 package dev.growlog.cli;
 
 import dev.growlog.GrowLog;
+import dev.growlog.GrowLogConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +17,12 @@ final class LogFiles {
      * Opens the log {@code file} (a directory) for writing, creating it and its parent
      * directories if absent; recovery runs.
      */
-    static GrowLog openForWriting(Path file) throws IOException {
+    static GrowLog openForWriting(Path file, GrowLogConfig config) throws IOException {
         Path parent = file.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return GrowLog.open(file);
+        return GrowLog.open(file, config);
     }
 
     /** Opens an existing log for writing (recovery runs); never creates one. */
