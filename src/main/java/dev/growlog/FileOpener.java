@@ -194,15 +194,15 @@ final class FileOpener {
         return page.clear();
     }
 
-    /**
-     * Writes a complete new, empty data file at {@code temp}: reserved blocks, the header, an
-     * fdatasync. The caller renames it into place. A full disk is a {@link LogFullException}.
-     */
     /** The size a new file starts with: the configured initial size in whole pages. */
     static long initialSize(GrowLogConfig config, Syscalls sys) {
         return (config.initialSize() + sys.pageSize() - 1) & -sys.pageSize();
     }
 
+    /**
+     * Writes a complete new, empty data file at {@code temp}: reserved blocks, the header, an
+     * fdatasync. The caller renames it into place. A full disk is a {@link LogFullException}.
+     */
     static void create(Path temp, Identity identity, GrowLogConfig config, Syscalls sys) throws IOException {
         long size = initialSize(config, sys);
         size = Math.min(size, identity.span());
