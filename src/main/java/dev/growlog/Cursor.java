@@ -88,8 +88,7 @@ public final class Cursor implements AutoCloseable {
      *                     position
      */
     public void commit(long position) throws IOException {
-        log.checkRecordOrEnd(position);
-        file.commit(position);
+        file.commit(log.checkRecordOrEnd(position));
     }
 
     /**
@@ -102,8 +101,7 @@ public final class Cursor implements AutoCloseable {
      *                     position
      */
     public void move(long position) throws IOException {
-        log.checkRecordOrEnd(position);
-        file.move(position);
+        file.move(log.checkRecordOrEnd(position));
     }
 
     /**

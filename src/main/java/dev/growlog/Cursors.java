@@ -34,8 +34,7 @@ final class Cursors {
     }
 
     void set(String name, long position) throws IOException {
-        log.checkRecordOrEnd(position);
-        store.set(name, position);
+        store.set(name, log.checkRecordOrEnd(position));
     }
 
     boolean delete(String name) throws IOException {

@@ -631,9 +631,14 @@ public final class GrowLog implements AutoCloseable {
         return cursors;
     }
 
-    /** Checks that {@code position} is a record position, the start or the end of this log. */
-    void checkRecordOrEnd(long position) throws IOException {
-        checkStart(position);
+    /**
+     * Checks that {@code position} is a record position, the start or the end of this log, and
+     * returns it as such: a file's span end stands for the next file's first record.
+     */
+    long checkRecordOrEnd(long position) throws IOException {
+        long normalized = chain.normalize(position);
+        checkStart(normalized);
+        return normalized;
     }
 
     /**

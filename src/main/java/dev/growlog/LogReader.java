@@ -372,7 +372,9 @@ public final class LogReader implements AutoCloseable {
      * @return the byte offset where the next {@link #next()} looks for a record
      */
     public long nextPosition() {
-        return index + 1 < count ? positions[index + 1] : nextPosition;
+        // A reader that passed the padding at a file's end stands at the span end: that is the
+        // next file's first record.
+        return index + 1 < count ? positions[index + 1] : log.chain().normalize(nextPosition);
     }
 
     private void checkOpen() {

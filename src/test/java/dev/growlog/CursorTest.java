@@ -129,4 +129,31 @@ class CursorTest {
             }
         }
     }
+
+    /** A reader past a file's last record stands at the span end: a cursor commits it as the next file's first record. */
+    @Test
+    void aCommitAfterTheLastRecordOfAFile_isTheNextFilesFirstRecord() throws IOException {
+        GrowLogConfig rolling = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024)
+                .rollSize(128 * 1024).pretouchAhead(0).build();
+        try (GrowLog log = GrowLog.open(dir.resolve("log"), rolling); Cursor cursor = log.cursor("c")) {
+            List<Long> positions = new ArrayList<>();
+            for (int i = 0; positions.isEmpty() || positions.get(positions.size() - 1) < 128 * 1024; i++) {
+                positions.add(log.append(Payloads.numbered(i, 1000)));
+            }
+            long firstOfFile1 = positions.get(positions.size() - 1);
+            assertThat(firstOfFile1).isEqualTo(128 * 1024 + 4096);
+            try (LogReader reader = cursor.reader()) {
+                for (int i = 0; i < positions.size() - 1; i++) {
+                    assertThat(reader.next()).isTrue();
+                }
+                cursor.commit(reader.nextPosition());
+            }
+
+            assertThat(cursor.position()).isEqualTo(firstOfFile1);
+            try (LogReader reader = cursor.reader()) {
+                assertThat(reader.next()).isTrue();
+                assertThat(reader.position()).isEqualTo(firstOfFile1);
+            }
+        }
+    }
 }
