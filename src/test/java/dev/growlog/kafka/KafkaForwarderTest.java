@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The forwarder against a real broker ({@link KafkaBroker}): what it sends is what the log holds,
@@ -67,7 +66,7 @@ class KafkaForwarderTest {
         }
     }
 
-    private static void assertSameRecords(List<KafkaBroker.Consumed> consumed, List<KafkaBroker.Consumed> expected) {
+    static void assertSameRecords(List<KafkaBroker.Consumed> consumed, List<KafkaBroker.Consumed> expected) {
         assertThat(consumed).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             KafkaBroker.Consumed got = consumed.get(i);
@@ -114,5 +113,126 @@ class KafkaForwarderTest {
         assertThat(cursorPosition(log, KafkaForwarderConfig.DEFAULT_CURSOR)).isEqualTo(endPosition(log));
         System.out.printf("forwarded %d records in %.1f s (%.0f records/s)%n", stats.acknowledged(), took / 1e9,
                 stats.recordsPerSecond());
+    }
+    /** A log of JSON records with one of {@code bigSize} bytes in the middle; returns its position. */
+    private static long logWithABigRecord(Path log, int bigSize) throws Exception {
+        List<byte[]> lines = Samples.nginxJson();
+        try (GrowLog writer = GrowLog.open(log)) {
+            for (int i = 0; i < 300; i++) {
+                writer.append(lines.get(i % lines.size()));
+            }
+            byte[] big = new byte[bigSize];
+            Arrays.fill(big, (byte) 'x');
+            long position = writer.append(big);
+            for (int i = 0; i < 200; i++) {
+                writer.append(lines.get(i % lines.size()));
+            }
+            return position;
+        }
+    }
+
+    /** The records consumed, each position once (its first copy), in the order consumed. */
+    static List<KafkaBroker.Consumed> firstCopies(List<KafkaBroker.Consumed> consumed) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        List<KafkaBroker.Consumed> first = new ArrayList<>();
+        for (KafkaBroker.Consumed record : consumed) {
+            if (seen.add(record.position())) {
+                first.add(record);
+            }
+        }
+        return first;
+    }
+
+    private static final Map<String, String> SMALL_MESSAGES = Map.of("max.message.bytes", Integer.toString(64 * 1024));
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aRecordTooLargeForTheTopic_underStop_stopsNamingItsPosition_withTheCursorJustBeforeIt() throws Exception {
+        String topic = newTopic(SMALL_MESSAGES);
+        Path log = dir.resolve("stop.glog");
+        long big = logWithABigRecord(log, 200 * 1024);
+
+        RecordRefusedException refused;
+        try (GrowLog read = GrowLog.openReadOnly(log)) {
+            KafkaForwarder forwarder = new KafkaForwarder(read,
+                    KafkaForwarderConfig.builder(broker.bootstrapServers(), topic).build(), ForwarderListener.NONE);
+            refused = org.junit.jupiter.api.Assertions.assertThrows(RecordRefusedException.class, forwarder::run);
+        }
+
+        assertThat(refused.position()).isEqualTo(big);
+        assertThat(refused).hasMessageContaining("position " + big).hasMessageContaining("too large");
+        assertThat(cursorPosition(log, KafkaForwarderConfig.DEFAULT_CURSOR)).as("committed up to the refused record")
+                .isEqualTo(big);
+        List<KafkaBroker.Consumed> before = records(log).stream().filter(r -> r.position() < big).toList();
+        List<KafkaBroker.Consumed> consumed = firstCopies(broker.consumeAll(topic));
+        assertSameRecords(consumed.subList(0, before.size()), before);
+        assertThat(consumed).as("the refused record is not in the topic").noneMatch(r -> r.position() == big);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aRecordTooLargeForTheTopic_underSkip_isCountedAndReported_andEverythingElseArrivesInOrder() throws Exception {
+        String topic = newTopic(SMALL_MESSAGES);
+        Path log = dir.resolve("skip.glog");
+        long big = logWithABigRecord(log, 200 * 1024);
+        List<Long> skippedPositions = new ArrayList<>();
+        ForwarderListener listener = new ForwarderListener() {
+            @Override
+            public void skipped(long position, int length, Exception cause) {
+                skippedPositions.add(position);
+            }
+        };
+
+        ForwarderStats stats;
+        try (GrowLog read = GrowLog.openReadOnly(log)) {
+            stats = new KafkaForwarder(read, KafkaForwarderConfig.builder(broker.bootstrapServers(), topic)
+                    .onTooLarge(TooLargePolicy.SKIP).build(), listener).run();
+        }
+
+        assertThat(stats.skipped()).isEqualTo(1);
+        assertThat(skippedPositions).containsExactly(big);
+        assertThat(cursorPosition(log, KafkaForwarderConfig.DEFAULT_CURSOR)).isEqualTo(endPosition(log));
+        List<KafkaBroker.Consumed> expected = records(log).stream().filter(r -> r.position() != big).toList();
+        assertSameRecords(firstCopies(broker.consumeAll(topic)), expected);
+        System.out.println("skip: " + stats);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void following_untilStopped_sendsWhatIsAppended_andCommitsWhatWasAcknowledged() throws Exception {
+        String topic = newTopic(Map.of());
+        Path log = dir.resolve("follow.glog");
+        List<byte[]> lines = Samples.apache();
+        try (GrowLog writer = GrowLog.open(log); GrowLog read = GrowLog.openReadOnly(log)) {
+            KafkaForwarder forwarder = new KafkaForwarder(read, KafkaForwarderConfig.builder(
+                    broker.bootstrapServers(), topic).follow(true).commitInterval(java.time.Duration.ofMillis(50))
+                    .build(), ForwarderListener.NONE);
+            java.util.concurrent.CompletableFuture<ForwarderStats> run = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return forwarder.run();
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            for (int i = 0; i < 3000; i++) {
+                writer.append(lines.get(i));
+            }
+            long end = writer.endPosition();
+            Await.until("the forwarder committed every record appended", KafkaBroker.START,
+                    () -> forwarder.stats().committedPosition() == end);
+            for (int i = 3000; i < 3500; i++) {
+                writer.append(lines.get(i));
+            }
+            forwarder.stop();
+            ForwarderStats stats = run.get(2, TimeUnit.MINUTES);
+
+            long committed = cursorPosition(log, KafkaForwarderConfig.DEFAULT_CURSOR);
+            assertThat(committed).isEqualTo(stats.committedPosition()).isGreaterThanOrEqualTo(end);
+            List<KafkaBroker.Consumed> upToCursor = records(log).stream().filter(r -> r.position() < committed)
+                    .toList();
+            List<KafkaBroker.Consumed> consumed = broker.consumeAll(topic);
+            assertSameRecords(consumed.subList(0, upToCursor.size()), upToCursor);
+        }
     }
 }
