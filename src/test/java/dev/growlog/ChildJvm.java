@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A second JVM running a main class from the test classpath, talked to line by line. Every wait
  * is bounded; {@link #close()} kills the process (SIGKILL) if it is still running.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private static final String EOF = "\u0000EOF";
 
     private final Process process;
@@ -35,8 +35,13 @@ final class ChildJvm implements AutoCloseable {
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
     }
 
-    static ChildJvm start(Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, String... args) throws IOException {
         return new ChildJvm(command(List.of(), main, args).start());
+    }
+
+    /** As {@link #start(Class, String...)}, with extra JVM options (a later -Xmx wins over the default). */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        return new ChildJvm(command(jvmOptions, main, args).start());
     }
 
     /**
@@ -88,7 +93,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The next line the child printed; fails after {@code timeout} or when the child has ended. */
-    String nextLine(Duration timeout) throws InterruptedException {
+    public String nextLine(Duration timeout) throws InterruptedException {
         String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null || line.equals(EOF)) {
             throw new AssertionError((line == null ? "no line from the child within " + timeout
@@ -98,7 +103,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Lines up to and including the first one starting with {@code prefix}. */
-    List<String> linesUntil(String prefix, Duration timeout) throws InterruptedException {
+    public List<String> linesUntil(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
@@ -110,7 +115,7 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    void send(String line) {
+    public void send(String line) {
         try {
             stdin.write(line + "\n");
             stdin.flush();
@@ -120,21 +125,21 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL, then waits for the process to be gone (its locks released). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the child survived SIGKILL for 30 s");
         }
     }
 
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the child did not exit within " + timeout + "; its stderr:\n" + stderr());
         }
         return process.exitValue();
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (stderr) {
             return stderr.toString();
         }

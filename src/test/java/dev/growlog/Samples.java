@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Real log lines from {@code testdata/} (see its README), as record payloads. */
-final class Samples {
+public final class Samples {
     static final Path APACHE = Path.of("testdata", "apache_logs");
     static final Path NGINX_JSON = Path.of("testdata", "nginxplus_json_logs");
 
@@ -19,7 +19,7 @@ final class Samples {
     }
 
     /** The 10,000 lines of the Apache access log sample, each as UTF-8 bytes without its newline. */
-    static List<byte[]> apache() {
+    public static List<byte[]> apache() {
         List<byte[]> lines = apache;
         if (lines == null) {
             lines = read(APACHE);
@@ -29,7 +29,7 @@ final class Samples {
     }
 
     /** The 500 JSON lines of the nginx sample, ~5.5 KiB each: records larger than a page. */
-    static List<byte[]> nginxJson() {
+    public static List<byte[]> nginxJson() {
         List<byte[]> lines = nginxJson;
         if (lines == null) {
             lines = read(NGINX_JSON);

@@ -18,7 +18,7 @@ import java.util.Random;
  * }
  * }</pre>
  */
-final class Seeded implements ParameterResolver, TestExecutionExceptionHandler {
+public final class Seeded implements ParameterResolver, TestExecutionExceptionHandler {
     static final String PROPERTY = "growlog.seed";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Seeded.class);

@@ -6,6 +6,8 @@ import dev.growlog.error.CursorLockedException;
 import dev.growlog.error.LogLockedException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.error.UnsupportedFormatException;
+import dev.growlog.kafka.ForwardingFailedException;
+import dev.growlog.kafka.RecordRefusedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -74,6 +76,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (e instanceof LogFullException
                 || e instanceof NativeCallException && ((NativeCallException) e).isNoSpace()) {
             return ExitCodes.DISK_FULL;
+        }
+        if (e instanceof RecordRefusedException || e instanceof ForwardingFailedException) {
+            return ExitCodes.KAFKA;
         }
         if (e instanceof UnsupportedFormatException) {
             return ExitCodes.NOT_A_LOG;

@@ -26,6 +26,11 @@ final class ExitCodes {
     static final int NOT_A_LOG = 6;
     /** Any other I/O error: permissions, a failed system call, a failed sync. */
     static final int IO_ERROR = 7;
+    /**
+     * Kafka refused a record for good as too large ({@code forward --on-too-large stop}), or failed
+     * in a way retrying cannot fix (authentication, authorization, an invalid topic).
+     */
+    static final int KAFKA = 8;
     /** A bug in growlog: please report it with the message. */
     static final int INTERNAL = 70;
     /**

@@ -23,7 +23,7 @@ import java.util.Properties;
         scope = ScopeType.INHERIT,
         versionProvider = GrowlogCommand.Version.class,
         description = "An append-only log file that grows while it is memory-mapped: ingest log lines into it, "
-                + "read, follow, verify and repair it.",
+                + "read, follow, verify and repair it, forward it to Kafka.",
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,
         exitCodeListHeading = "%nExit codes:%n",
@@ -36,6 +36,7 @@ import java.util.Properties;
             " 5:disk full, or the log reached its maximum size",
             " 6:not a growlog file, or an unsupported format version",
             " 7:other I/O error",
+            " 8:Kafka refused a record as too large (forward --on-too-large stop), or failed for good",
             "70:internal error (a bug; please report it)",
             "130:interrupted (SIGINT, Ctrl-C), after closing the log and printing what was done",
             "143:terminated (SIGTERM), likewise",
@@ -49,6 +50,7 @@ import java.util.Properties;
             StatsCommand.class,
             CursorCommand.class,
             TruncateCommand.class,
+            ForwardCommand.class,
             RecoverCommand.class,
             BenchCommand.class,
         })

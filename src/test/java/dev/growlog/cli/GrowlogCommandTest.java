@@ -29,7 +29,7 @@ class GrowlogCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ingest", "append", "cat", "tail", "verify", "stats", "recover", "bench"})
+    @ValueSource(strings = {"ingest", "append", "cat", "tail", "verify", "stats", "recover", "bench", "forward"})
     void help_ofEveryCommand_listsItsOptionsAndTheExitCodes(String command) {
         Cli.Result result = Cli.in(dir).run(command, "--help");
 
