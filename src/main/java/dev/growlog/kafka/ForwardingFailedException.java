@@ -11,6 +11,8 @@ public final class ForwardingFailedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Makes the exception.
+     *
      * @param message what failed, and where the cursor stands
      * @param cause   Kafka's exception
      */

@@ -116,6 +116,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the cursor setting.
+         *
          * @param name the durable cursor's name
          * @return this builder
          */
@@ -125,6 +127,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the follow setting.
+         *
          * @param follow keep forwarding until stopped, rather than stopping once caught up
          * @return this builder
          */
@@ -134,6 +138,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the producer property setting.
+         *
          * @param name  a producer setting
          * @param value its value
          * @return this builder
@@ -144,6 +150,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the producer properties setting.
+         *
          * @param properties producer settings, added to those given before
          * @return this builder
          */
@@ -153,6 +161,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the key setting.
+         *
          * @param key how each record's key is chosen
          * @return this builder
          */
@@ -162,6 +172,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the on too large setting.
+         *
          * @param policy what to do with a record refused as too large
          * @return this builder
          */
@@ -171,6 +183,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the commit interval setting.
+         *
          * @param interval how often acknowledged progress is committed at most
          * @return this builder
          */
@@ -180,6 +194,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the max uncommitted records setting.
+         *
          * @param records most records sent past the committed cursor: the duplicate bound
          * @return this builder
          */
@@ -189,6 +205,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the restart backoff setting.
+         *
          * @param first the first wait before a new producer after a failed send
          * @param max   the longest such wait
          * @return this builder
@@ -200,6 +218,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Sets the drain timeout setting.
+         *
          * @param timeout how long a stop waits for acknowledgements
          * @return this builder
          */
@@ -209,6 +229,8 @@ public record KafkaForwarderConfig(String bootstrapServers, String topic, String
         }
 
         /**
+         * Builds the configuration.
+         *
          * @return the configuration
          * @throws IllegalArgumentException when a setting is out of range
          */

@@ -14,6 +14,8 @@ public final class RecordRefusedException extends IOException {
     private final long position;
 
     /**
+     * Makes the exception.
+     *
      * @param position the refused record's position in the log
      * @param message  what was refused and why
      * @param cause    Kafka's exception

@@ -1,9 +1,13 @@
 package dev.growlog.kafka;
 
+import dev.growlog.error.LogFullException;
+
 import dev.growlog.GrowLog;
+import dev.growlog.GrowLogConfig;
 import dev.growlog.LogReader;
 import dev.growlog.RecordBatch;
 import dev.growlog.Samples;
+import dev.growlog.error.LogFullException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -234,5 +238,49 @@ class KafkaForwarderTest {
             List<KafkaBroker.Consumed> consumed = broker.consumeAll(topic);
             assertSameRecords(consumed.subList(0, upToCursor.size()), upToCursor);
         }
+    }
+
+    /**
+     * Under the block policy the forwarder's cursor keeps every file it has not passed: the writer
+     * stops at the budget rather than drop an unsent record, and once the forwarder has had the
+     * records acknowledged, their files make room for the writer's next records.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void underBlock_filesTheForwarderHasNotPassed_stay_andComeBackOnceItHas() throws Exception {
+        String topic = newTopic(Map.of());
+        Path log = dir.resolve("spool");
+        long roll = 128 * 1024;
+        GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(64 * 1024).rollSize(roll)
+                .retentionBytes(6 * roll).build();
+        List<byte[]> lines = Samples.apache();
+        List<KafkaBroker.Consumed> written = new ArrayList<>();
+        try (GrowLog writer = GrowLog.open(log, config)) {
+            writer.setCursor(KafkaForwarderConfig.DEFAULT_CURSOR, writer.startPosition());
+            LogFullException full = null;
+            for (int i = 0; full == null; i++) {
+                byte[] line = lines.get(i % lines.size());
+                try {
+                    written.add(new KafkaBroker.Consumed(writer.append(line), null, line));
+                } catch (LogFullException e) {
+                    full = e;
+                }
+            }
+            assertThat(full.getMessage()).contains("'" + KafkaForwarderConfig.DEFAULT_CURSOR + "'");
+            assertThat(writer.startPosition()).as("nothing the forwarder needs went").isEqualTo(4096);
+
+            try (GrowLog read = GrowLog.openReadOnly(log)) {
+                new KafkaForwarder(read, KafkaForwarderConfig.builder(broker.bootstrapServers(), topic).build(),
+                        ForwarderListener.NONE).run();
+            }
+            int before = written.size();
+            for (int i = 0; i < before / 2; i++) {
+                writer.append(lines.get(i % lines.size())); // room comes from the files the forwarder passed
+            }
+
+            assertThat(writer.startPosition()).as("the files the forwarder passed went").isGreaterThan(roll);
+            assertThat(writer.stats().diskBytes()).isLessThanOrEqualTo(6 * roll);
+        }
+        assertSameRecords(firstCopies(broker.consumeAll(topic)), written);
     }
 }
