@@ -65,7 +65,13 @@ final class BenchFiles {
      * says so: expected here, and the log still releases everything.
      */
     static void dropAndClose(GrowLog log) throws IOException {
-        dropAfter(log.file(), FileHeader.SIZE);
+        try (java.util.stream.Stream<Path> files = Files.list(log.directory())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(".glog")) {
+                    dropAfter(file, FileHeader.SIZE);
+                }
+            }
+        }
         try {
             log.close();
         } catch (CorruptLogException expected) {

@@ -77,6 +77,7 @@ public final class ReportTable {
         report.growth();
         report.recovery();
         report.durable();
+        report.rolling();
         if (latency != null) {
             report.latency(Files.readString(Paths.get(latency), StandardCharsets.UTF_8));
         }
@@ -364,6 +365,24 @@ public final class ReportTable {
         line("| checkpoint near the end (scans ~1 MiB) | checkpoint at the start (scans 1 GiB) | start / near end |");
         line("|---|---|---|");
         line("| " + plain(near) + " | " + plain(start) + " | " + plain(ratio(start, near)) + " |");
+        line("");
+    }
+
+    private void rolling() {
+        if (get("RollBenchmark.oneFile", "payloadSize=64", null) == null) {
+            return;
+        }
+        line("### Rolling: appends with a roll every 64 MiB against one growing file (million records/s)");
+        line("");
+        line("| payload | one file | a roll every 64 MiB | rolling / one file (goal ≥ 0.95) |");
+        line("|---|---|---|---|");
+        for (String p : new String[] {"64", "1024"}) {
+            String params = "payloadSize=" + p;
+            Score one = get("RollBenchmark.oneFile", params, null);
+            Score rolling = get("RollBenchmark.rolling", params, null);
+            line("| " + bytes(p) + " | " + millions(one) + " | " + millions(rolling) + " | "
+                    + goal(ratio(rolling, one), 0.95) + " |");
+        }
         line("");
     }
 

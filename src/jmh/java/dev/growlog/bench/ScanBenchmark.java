@@ -1,6 +1,7 @@
 package dev.growlog.bench;
 
 import dev.growlog.GrowLog;
+import dev.growlog.GrowLogConfig;
 import dev.growlog.LogReader;
 import dev.growlog.RecordHandler;
 import dev.growlog.internal.format.FileHeader;
@@ -85,15 +86,16 @@ public class ScanBenchmark {
         @Setup(Level.Trial)
         public void fill() throws IOException {
             dir = BenchFiles.newDirectory("growlog-scan");
-            log = GrowLog.open(dir.resolve("scan.glog"));
+            // One file, so that the bare scans below can map it whole.
+            log = GrowLog.open(dir.resolve("scan.glog"), GrowLogConfig.builder().rollSize(1L << 40).build());
             byte[] payload = Payloads.random(payloadSize);
             positions = new long[(int) (FILL_BYTES / Payloads.recordSize(payloadSize))];
             for (int i = 0; i < positions.length; i++) {
                 positions[i] = log.append(payload);
             }
             end = log.endPosition();
-            readOnly = GrowLog.openReadOnly(log.file());
-            channel = FileChannel.open(log.file(), StandardOpenOption.READ);
+            readOnly = GrowLog.openReadOnly(log.directory());
+            channel = FileChannel.open(log.directory().resolve("00000000000000000000.glog"), StandardOpenOption.READ);
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
             mapped.order(ByteOrder.LITTLE_ENDIAN);
             heap = new byte[(int) (end - FileHeader.SIZE)];
