@@ -95,6 +95,23 @@ class DurabilityTest {
     }
 
     @Test
+    void appendDurable_underTheNonePolicy_returnsEachRecordDurable_fromAnArrayOrABuffer() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("durable.glog"))) {
+            long previousEnd = log.endPosition();
+            for (int i = 0; i < 10; i++) {
+                byte[] line = Samples.apache().get(i);
+                long position = i % 2 == 0 ? log.appendDurable(line) : log.appendDurable(ByteBuffer.wrap(line));
+                assertThat(position).as("position of durable append %d", i).isEqualTo(previousEnd);
+                previousEnd = endOf(position, line.length);
+                assertThat(log.stats().syncedPosition()).as("synced position after durable append %d", i)
+                        .isEqualTo(previousEnd);
+                assertThat(log.checkpointInFile()).isEqualTo(previousEnd);
+                assertThat(log.read(position)).isEqualTo(line);
+            }
+        }
+    }
+
+    @Test
     void nonePolicy_syncsOnlyWhenAsked() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("none.glog"))) {
             long syncedAtOpen = log.stats().syncedPosition();

@@ -82,6 +82,21 @@ class ReadOnlyLogTest {
         }
     }
 
+    @Test
+    void read_atTheEndTheReadOnlyLogLastFound_followsTheWriterAndReturnsTheRecordAppendedThere()
+            throws IOException {
+        Path file = dir.resolve("at-end.glog");
+        try (GrowLog writer = GrowLog.open(file); GrowLog follower = GrowLog.openReadOnly(file)) {
+            assertThat(writer.isReadOnly()).isFalse();
+            assertThat(follower.isReadOnly()).isTrue();
+            writer.append(new byte[] {1});
+            long known = follower.endPosition();
+            long position = writer.append(new byte[] {2, 3});
+            assertThat(position).isEqualTo(known);
+            assertThat(follower.read(position)).containsExactly(2, 3);
+        }
+    }
+
     /**
      * Two threads may follow the same read-only log. When a reader finds a record that runs past
      * the mapping as it saw it, another thread may already have grown the mapping to the file's

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -304,6 +305,41 @@ class SyscallFaultTest {
         try (GrowLog reopened = GrowLog.open(file)) { // the writer lock was released
             assertThat(reopened.recoveryReport().cleanShutdown()).isFalse();
             assertAllRecordsIntact(reopened);
+        }
+    }
+
+    @Test
+    void close_whenReleasingTheLockAndTheFileBothFail_throwsTheFirstFailure_withTheSecondSuppressed()
+            throws Exception {
+        Path file = dir.resolve("release.glog");
+        AtomicBoolean armed = new AtomicBoolean();
+        ForwardingSyscalls failing = new ForwardingSyscalls() {
+            @Override
+            public void unlock(Path f, int fd) throws NativeCallException {
+                super.unlock(f, fd);
+                if (armed.get()) {
+                    throw failure(f, "flock", 5, "EIO", "Input/output error");
+                }
+            }
+
+            @Override
+            public void close(Path f, int fd) throws NativeCallException {
+                super.close(f, fd);
+                if (armed.get()) {
+                    throw failure(f, "close", 9, "EBADF", "Bad file descriptor");
+                }
+            }
+        };
+        GrowLog log = Opener.openWritable(file, SMALL, failing);
+        long position = log.append(new byte[] {7});
+        armed.set(true);
+        Throwable thrown = catchThrowable(log::close);
+        assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("flock");
+        assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(NativeCallException.class)
+                .extracting(Throwable::getMessage).asString().contains("close").contains("EBADF");
+        try (GrowLog reopened = GrowLog.open(file)) { // the final checkpoint ran before the failures
+            assertThat(reopened.recoveryReport().cleanShutdown()).isTrue();
+            assertThat(reopened.read(position)).containsExactly(7);
         }
     }
 
