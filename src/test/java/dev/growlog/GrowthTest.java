@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.LogFullException;
+import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +83,30 @@ class GrowthTest {
         int length = (int) (end - position - 8);
         assertThat(LogFiles.recordSize(length)).isEqualTo(end - position);
         return length;
+    }
+
+    @Test
+    void growth_reservesExactlyTheNewRangeOfBlocks_beforeItExtendsTheFile() throws IOException {
+        List<String> calls = new ArrayList<>();
+        ForwardingSyscalls recording = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
+                calls.add("allocate " + offset + "+" + length);
+                super.allocate(file, fd, offset, length);
+            }
+
+            @Override
+            public void truncate(Path file, int fd, long length) throws NativeCallException {
+                calls.add("truncate " + length);
+                super.truncate(file, fd, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("reserve.glog"), tiny().initialSize(8192).build(),
+                recording)) {
+            calls.clear();
+            log.append(new byte[payloadEndingAt(log.startPosition(), 8192 + 8)]);
+            assertThat(calls).containsExactly("allocate 8192+8192", "truncate 16384");
+        }
     }
 
     @Test

@@ -145,6 +145,59 @@ class SyscallFaultTest {
         }
     }
 
+    /**
+     * On ext4 a failed {@code fallocate} may keep blocks and extend the file. The double extends
+     * the file as ext4 would before it fails; growth must put the size back (and, when that fails
+     * too, say so alongside the original failure).
+     */
+    @Test
+    void fallocateFailingAfterItExtendedTheFile_putsTheSizeBack_andThrowsLogFull() throws Exception {
+        Path file = dir.resolve("extended.glog");
+        AtomicBoolean failAllocate = new AtomicBoolean();
+        AtomicBoolean failTruncate = new AtomicBoolean();
+        ForwardingSyscalls extending = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                if (failAllocate.getAndSet(false)) {
+                    super.truncate(f, fd, offset + length);
+                    throw failure(f, "fallocate", 28, "ENOSPC", "No space left on device");
+                }
+                super.allocate(f, fd, offset, length);
+            }
+
+            @Override
+            public void truncate(Path f, int fd, long length) throws NativeCallException {
+                if (failTruncate.getAndSet(false)) {
+                    throw failure(f, "ftruncate", 5, "EIO", "Input/output error");
+                }
+                super.truncate(f, fd, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(file, SMALL, extending)) {
+            fillMapping(log);
+            failAllocate.set(true);
+            assertThat(appendUntilGrowthFails(log, file)).isInstanceOf(LogFullException.class);
+
+            long size = Files.size(file);
+            failAllocate.set(true);
+            failTruncate.set(true);
+            Throwable failure = catchThrowable(() -> appendLine(log));
+            assertThat(failure).isInstanceOf(LogFullException.class).hasCauseInstanceOf(NativeCallException.class);
+            assertThat(failure.getCause().getSuppressed()).singleElement().isInstanceOf(NativeCallException.class)
+                    .extracting(Throwable::getMessage).asString().contains("ftruncate");
+            assertThat(Files.size(file)).as("the size could not be put back").isGreaterThan(size);
+            assertThat(log.stats().fileSize()).as("the size the log goes on from").isEqualTo(size);
+
+            for (int i = 0; i < 200; i++) {
+                appendLine(log);
+            }
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
     @Test
     void ftruncateFailingWithEnospcAfterTheBlocksWereReserved_throwsLogFull_andKeepsTheFileSize() throws Exception {
         Path file = dir.resolve("ftruncate.glog");
