@@ -674,15 +674,15 @@ public final class GrowLog implements AutoCloseable {
     }
 
     /**
-     * Read-only logs: grows the mapping to the file's current size. Returns false when there was
-     * nothing to follow (always for a writer). Must not be called inside a lease.
+     * Read-only logs: grows the mapping to the file's current size; nothing for a writer. Must
+     * not be called inside a lease.
      */
-    boolean followGrowth() throws IOException {
+    void followGrowth() throws IOException {
         if (follower == null) {
-            return false;
+            return;
         }
         checkOpen();
-        return follower.followGrowth();
+        follower.followGrowth();
     }
 
     /**
