@@ -151,6 +151,7 @@ class DurabilityTest {
             // which one must not happen: a window for a negative check, not a wait for a thread.
             int msyncs = sys.calls(FaultySyscalls.Call.MSYNC);
             Thread flusher = flushers(file).get(0);
+            assertThat(flusher.isDaemon()).as("the flusher keeps no JVM alive").isTrue();
             for (int look = 0; look < 10; look++) {
                 Await.waitingIn(flusher, LockSupport.class, "parkNanos");
                 LockSupport.parkNanos(interval.toNanos());

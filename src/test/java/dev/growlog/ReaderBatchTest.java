@@ -99,6 +99,7 @@ class ReaderBatchTest {
             List<Long> positions = append(log, 5, 8);
             assertThat(reader.next()).isTrue();
             assertThat(reader.next()).isTrue();
+            assertThat(reader.nextPosition()).isEqualTo(positions.get(2));
             List<Long> handled = new ArrayList<>();
             assertThat(reader.forEach((position, payload) -> handled.add(position))).isEqualTo(3);
             assertThat(handled).isEqualTo(positions.subList(2, 5));

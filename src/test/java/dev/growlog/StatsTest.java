@@ -79,6 +79,7 @@ class StatsTest {
             assertThat(log.recoveryReport().cleanShutdown()).isFalse();
             assertThat(log.recoveryReport().recordsScanned()).isEqualTo(7);
             assertCounts(log, records, bytes, end);
+            assertThat(log.stats().syncedPosition()).as("open syncs what recovery kept").isEqualTo(end);
         }
     }
 
