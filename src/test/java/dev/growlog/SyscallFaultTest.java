@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -416,6 +417,35 @@ class SyscallFaultTest {
             }
             assertThat(log.endPosition()).isGreaterThan(end);
             assertAllRecordsIntact(log);
+        }
+    }
+
+    @Test
+    void creatingALog_whenItsBlocksCannotBeReserved_throwsLogFull_andLeavesNoFileOrDescriptorBehind() throws Exception {
+        Path file = dir.resolve("new.glog");
+        ForwardingSyscalls full = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 28, "ENOSPC", "No space left on device");
+            }
+        };
+        ForwardingSyscalls broken = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 5, "EIO", "Input/output error");
+            }
+        };
+        Opener.openWritable(dir.resolve("warm-up.glog"), SMALL, new ForwardingSyscalls()).close();
+        long descriptors = LogFiles.openFileDescriptors();
+
+        assertThatThrownBy(() -> Opener.openWritable(file, SMALL, full)).isInstanceOf(LogFullException.class)
+                .hasMessageContaining(file.toString()).hasCauseInstanceOf(NativeCallException.class);
+        assertThatThrownBy(() -> Opener.openWritable(file, SMALL, broken)).isExactlyInstanceOf(NativeCallException.class)
+                .hasMessageContaining("EIO");
+
+        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed creations").isEqualTo(descriptors);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("warm-up.glog");
         }
     }
 
