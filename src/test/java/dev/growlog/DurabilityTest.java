@@ -253,6 +253,32 @@ class DurabilityTest {
         }
     }
 
+    @Test
+    void aSync_takesTheHeaderPage_whenItsCheckpointIsExactlyAMebibytePastTheOneLastSynced() throws Exception {
+        List<Long> msyncStarts = new ArrayList<>();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void msync(Path file, long address, long length) throws NativeCallException {
+                msyncStarts.add(address);
+                super.msync(file, address, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("stride.glog"), GrowLogConfig.defaults(), sys)) {
+            long base = msyncStarts.get(msyncStarts.size() - 1);
+            long start = log.stats().syncedPosition();
+            for (int i = 0; i < Checkpointer.HEADER_SYNC_STRIDE / 8192; i++) {
+                log.append(new byte[8192 - 8]);
+            }
+            assertThat(log.endPosition()).isEqualTo(start + Checkpointer.HEADER_SYNC_STRIDE);
+            log.sync();
+            assertThat(msyncStarts.get(msyncStarts.size() - 1)).as("the first sync leaves the header page")
+                    .isEqualTo(base + start);
+            log.append(new byte[1]);
+            log.sync(); // the header page holds a checkpoint exactly one stride past the one synced at open
+            assertThat(msyncStarts.get(msyncStarts.size() - 1)).as("the second sync takes it").isEqualTo(base);
+        }
+    }
+
     /**
      * A durable append that waits while another thread's sync runs must not return when that
      * sync fails: its record was not made durable, and the log has failed.
