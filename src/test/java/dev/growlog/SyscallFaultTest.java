@@ -450,6 +450,31 @@ class SyscallFaultTest {
     }
 
     @Test
+    void open_failingMidway_whenClosingTheFileFailsToo_reportsThatAlongsideTheFirstFailure() throws Exception {
+        Path file = dir.resolve("midway-close.glog");
+        try (GrowLog log = GrowLog.open(file, SMALL)) {
+            appendLine(log);
+        }
+        LogFiles.setCheckpoint(file, LogFiles.HEADER_SIZE, 0, 0, false); // recovery will zero the tail
+        ForwardingSyscalls failing = new ForwardingSyscalls() {
+            @Override
+            public void zeroRange(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 5, "EIO", "Input/output error");
+            }
+
+            @Override
+            public void close(Path f, int fd) throws NativeCallException {
+                super.close(f, fd);
+                throw failure(f, "close", 5, "EIO", "Input/output error");
+            }
+        };
+        Throwable thrown = catchThrowable(() -> Opener.openWritable(file, SMALL, failing));
+        assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("fallocate");
+        assertThat(thrown.getSuppressed()).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("close");
+    }
+
+    @Test
     void open_failingMidway_releasesItsDescriptorAndMapping() throws Exception {
         Path file = dir.resolve("midway.glog");
         try (GrowLog log = GrowLog.open(file, SMALL)) {

@@ -113,6 +113,21 @@ class TailerTest {
     }
 
     @Test
+    void take_returnsOnceForARecordThatIsThere_andAClosedTailerRefusesUse() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("take.glog"))) {
+            long position = log.append(bytes("there"));
+            Tailer tailer = log.tailer(log.startPosition());
+            tailer.take();
+            assertThat(tailer.position()).isEqualTo(position);
+            assertThat(tailer.bytes()).isEqualTo(bytes("there"));
+            tailer.close();
+            log.append(bytes("later"));
+            assertThatThrownBy(tailer::tryNext).isInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(tailer::position).isInstanceOf(ClosedLogException.class);
+        }
+    }
+
+    @Test
     void tailer_atAPositionInsideARecord_isRejected() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("e.glog"))) {
             long position = log.append(new byte[100]);

@@ -245,6 +245,23 @@ class TornTailRecoveryTest {
     }
 
     @Test
+    void reopen_ofALogThatFillsItsFileExactly_scansFromTheCheckpointAtTheEnd() throws IOException {
+        Path file = dir.resolve("full.glog");
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(8192).pretouchAhead(0).build();
+        try (GrowLog log = GrowLog.open(file, config)) {
+            log.append(new byte[8192 - LogFiles.HEADER_SIZE - LogFiles.RECORD_HEADER]);
+        }
+        assertThat(Files.size(file)).isEqualTo(8192);
+        try (GrowLog log = GrowLog.open(file, config)) {
+            RecoveryReport report = log.recoveryReport();
+            assertThat(report.checkpoint()).isEqualTo(8192);
+            assertThat(report.scannedFrom()).as("a checkpoint at the file's end is plausible").isEqualTo(8192);
+            assertThat(report.recordsScanned()).isZero();
+            assertThat(log.stats().records()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void reopen_withATornCheckpointBlock_scansFromTheFirstRecord_andKeepsEverything(Random random)
             throws IOException {
         Crash crash = crash(25, random);
