@@ -325,8 +325,7 @@ final class Checkpointer {
     void stopFlusher() {
         Thread thread = flusher;
         if (thread != null) {
-            thread.interrupt();
-            LockSupport.unpark(thread);
+            thread.interrupt(); // also ends its parkNanos
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {

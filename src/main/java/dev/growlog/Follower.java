@@ -53,8 +53,8 @@ final class Follower {
         return found.end();
     }
 
-    /** Grows the mapping to the file's size; false when it already covered it. */
-    boolean followGrowth() throws IOException {
+    /** Grows the mapping to the file's size. */
+    void followGrowth() throws IOException {
         lock.lockOrRefuse("following the file's growth");
         try {
             // Only this lock grows this mapping, and the writer's process only ever extends the
@@ -66,11 +66,7 @@ final class Follower {
                 throw new CorruptLogException(file, size, "file shrank while mapped: actual size=" + size
                         + " expected at least " + mapped + " (truncated by another process?)");
             }
-            if (size == mapped) {
-                return false;
-            }
-            mapping.growTo(size);
-            return true;
+            mapping.growTo(size); // nothing when the mapping covers the file already
         } finally {
             lock.unlock();
         }

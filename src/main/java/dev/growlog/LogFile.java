@@ -211,13 +211,13 @@ final class LogFile implements AutoCloseable {
         return new CorruptLogException(file, base + position, problem);
     }
 
-    /** Read-only files: grows the mapping to the file's size; false when there was nothing to follow. */
-    boolean followGrowth() throws IOException {
+    /** Read-only files: grows the mapping to the file's size; nothing for a writer. */
+    void followGrowth() throws IOException {
         if (follower == null) {
-            return false;
+            return;
         }
         checkOpen();
-        return follower.followGrowth();
+        follower.followGrowth();
     }
 
     /**

@@ -195,6 +195,22 @@ class CallsInsideALeaseTest {
     }
 
     @Test
+    void sync_fromAHandler_withNothingLeftToSync_returnsAtOnce_butWithARecordToSync_isRefused() throws Exception {
+        try (GrowLog log = Opener.openWritable(dir.resolve("n.glog"), MOVES, sys)) {
+            log.append("first".getBytes());
+            log.sync();
+            long syncs = log.stats().syncs();
+
+            assertThat(fromHandler(log, log::sync)).isNull();
+            assertThat(log.stats().syncs()).isEqualTo(syncs);
+
+            log.append("second".getBytes());
+            assertThat(fromHandler(log, log::sync)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("lease");
+        }
+    }
+
+    @Test
     void append_fromAHandler_whenItMustGrowTheLog_failsAtOnceAndAppendsNothing() throws Exception {
         try (GrowLog log = Opener.openWritable(dir.resolve("g.glog"), MOVES, sys)) {
             log.append("first".getBytes());

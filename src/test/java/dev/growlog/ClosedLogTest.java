@@ -98,7 +98,11 @@ class ClosedLogTest {
             reader.close();
             assertThatThrownBy(reader::next).isInstanceOf(ClosedLogException.class);
             assertThatThrownBy(reader::position).isInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(reader::length).isInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(reader::payload).isInstanceOf(ClosedLogException.class);
             assertThatThrownBy(reader::bytes).isInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(() -> reader.forEach((position, payload) -> { }))
+                    .isInstanceOf(ClosedLogException.class);
             assertThat(log.read(log.startPosition())).hasSize(64);
         }
     }

@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.error.GrowLogException;
 import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The durability policies and group commit, observed through {@link GrowLogStats#syncedPosition()}
@@ -95,6 +98,23 @@ class DurabilityTest {
     }
 
     @Test
+    void appendDurable_underTheNonePolicy_returnsEachRecordDurable_fromAnArrayOrABuffer() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("durable.glog"))) {
+            long previousEnd = log.endPosition();
+            for (int i = 0; i < 10; i++) {
+                byte[] line = Samples.apache().get(i);
+                long position = i % 2 == 0 ? log.appendDurable(line) : log.appendDurable(ByteBuffer.wrap(line));
+                assertThat(position).as("position of durable append %d", i).isEqualTo(previousEnd);
+                previousEnd = endOf(position, line.length);
+                assertThat(log.stats().syncedPosition()).as("synced position after durable append %d", i)
+                        .isEqualTo(previousEnd);
+                assertThat(log.checkpointInFile()).isEqualTo(previousEnd);
+                assertThat(log.read(position)).isEqualTo(line);
+            }
+        }
+    }
+
+    @Test
     void nonePolicy_syncsOnlyWhenAsked() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("none.glog"))) {
             long syncedAtOpen = log.stats().syncedPosition();
@@ -134,6 +154,7 @@ class DurabilityTest {
             // which one must not happen: a window for a negative check, not a wait for a thread.
             int msyncs = sys.calls(FaultySyscalls.Call.MSYNC);
             Thread flusher = flushers(file).get(0);
+            assertThat(flusher.isDaemon()).as("the flusher keeps no JVM alive").isTrue();
             for (int look = 0; look < 10; look++) {
                 Await.waitingIn(flusher, LockSupport.class, "parkNanos");
                 LockSupport.parkNanos(interval.toNanos());
@@ -229,6 +250,80 @@ class DurabilityTest {
                 assertThat(log.checkpointInFile()).as("checkpoint in the header page").isEqualTo(log.endPosition());
             }
             assertThat(withHeader).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aSync_takesTheHeaderPage_whenItsCheckpointIsExactlyAMebibytePastTheOneLastSynced() throws Exception {
+        List<Long> msyncStarts = new ArrayList<>();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void msync(Path file, long address, long length) throws NativeCallException {
+                msyncStarts.add(address);
+                super.msync(file, address, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("stride.glog"), GrowLogConfig.defaults(), sys)) {
+            long base = msyncStarts.get(msyncStarts.size() - 1);
+            long start = log.stats().syncedPosition();
+            for (int i = 0; i < Checkpointer.HEADER_SYNC_STRIDE / 8192; i++) {
+                log.append(new byte[8192 - 8]);
+            }
+            assertThat(log.endPosition()).isEqualTo(start + Checkpointer.HEADER_SYNC_STRIDE);
+            log.sync();
+            assertThat(msyncStarts.get(msyncStarts.size() - 1)).as("the first sync leaves the header page")
+                    .isEqualTo(base + start);
+            log.append(new byte[1]);
+            log.sync(); // the header page holds a checkpoint exactly one stride past the one synced at open
+            assertThat(msyncStarts.get(msyncStarts.size() - 1)).as("the second sync takes it").isEqualTo(base);
+        }
+    }
+
+    /**
+     * A durable append that waits while another thread's sync runs must not return when that
+     * sync fails: its record was not made durable, and the log has failed.
+     */
+    @Test
+    @Timeout(60)
+    void aDurableAppendWaitingForAnotherThreadsSync_thatFails_throwsInsteadOfReturning() throws Exception {
+        CountDownLatch inMsync = new CountDownLatch(1);
+        CountDownLatch releaseMsync = new CountDownLatch(1);
+        AtomicBoolean failNextMsync = new AtomicBoolean();
+        ForwardingSyscalls syscalls = new ForwardingSyscalls() {
+            @Override
+            public void msync(Path file, long address, long length) throws NativeCallException {
+                if (failNextMsync.compareAndSet(true, false)) {
+                    inMsync.countDown();
+                    awaitUninterruptibly(releaseMsync);
+                    throw failure(file, "msync", 5, "EIO", "Input/output error");
+                }
+                super.msync(file, address, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("failing.glog"), GrowLogConfig.defaults(), syscalls)) {
+            failNextMsync.set(true);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                byte[] line = Samples.apache().get(0);
+                Future<Long> first = pool.submit(() -> log.appendDurable(line));
+                assertThat(inMsync.await(10, TimeUnit.SECONDS)).isTrue();
+                AtomicReference<Thread> second = new AtomicReference<>();
+                Future<Long> waiting = pool.submit(() -> {
+                    second.set(Thread.currentThread());
+                    return log.appendDurable(line);
+                });
+                Await.until("the second thread appended", () -> second.get() != null && log.stats().records() >= 2);
+                Await.waitingIn(second.get(), Checkpointer.class, "takeTurn"); // it waits for the running sync
+                releaseMsync.countDown();
+                assertThat(catchThrowable(() -> first.get(10, TimeUnit.SECONDS)))
+                        .hasRootCauseInstanceOf(NativeCallException.class);
+                assertThat(catchThrowable(() -> waiting.get(10, TimeUnit.SECONDS)))
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(GrowLogException.class)
+                        .hasMessageContaining("failed earlier");
+            } finally {
+                releaseMsync.countDown();
+                pool.shutdownNow();
+            }
         }
     }
 

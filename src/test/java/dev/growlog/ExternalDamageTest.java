@@ -102,6 +102,23 @@ class ExternalDamageTest {
     }
 
     @Test
+    void fileShortenedPastTheEnd_isReportedByClose_whichDoesNotMarkTheLogClean() throws Exception {
+        Path file = dir.resolve("shrunk-close.glog");
+        GrowLog log = GrowLog.open(file, ONE_MIB);
+        appendLines(log, 200);
+        log.sync();
+        truncateBehindTheWriter(file, 512 * 1024);
+
+        assertThatThrownBy(log::close).isInstanceOf(CorruptLogException.class).hasMessageContaining("shrank");
+        assertThatCode(log::close).doesNotThrowAnyException();
+
+        try (GrowLog reopened = GrowLog.open(file, ONE_MIB)) {
+            assertThat(reopened.recoveryReport().cleanShutdown()).isFalse();
+            assertAllRecordsIntact(reopened);
+        }
+    }
+
+    @Test
     void fileShortenedPastTheEnd_isReportedByTheNextGrowth_andTheWriterThenRefusesAppends() throws Exception {
         Path file = dir.resolve("shrunk-growth.glog");
         GrowLog log = GrowLog.open(file, ONE_MIB);

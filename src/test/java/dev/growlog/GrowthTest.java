@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import dev.growlog.error.LogFullException;
+import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The log grows from a single page through many steps, in place while there is headroom and by
@@ -63,6 +66,89 @@ class GrowthTest {
                 assertThat(LogFiles.size(LogFiles.dataFile(log, 0))).isEqualTo(stats.fileSize());
                 previousSize = stats.fileSize();
             }
+        }
+    }
+
+    /** Appends one record of {@code length} bytes; returns the file size it left, checked against the mapping and the disk. */
+    private static long sizeAfterAppending(GrowLog log, int length) throws IOException {
+        log.append(new byte[length]);
+        GrowLogStats stats = log.stats();
+        assertThat(stats.mappedSize()).isEqualTo(stats.fileSize());
+        assertThat(LogFiles.size(log.currentFile())).isEqualTo(stats.fileSize());
+        return stats.fileSize();
+    }
+
+    /** The payload length whose record, appended at {@code position}, ends exactly at {@code end}. */
+    private static int payloadEndingAt(long position, long end) {
+        int length = (int) (end - position - 8);
+        assertThat(LogFiles.recordSize(length)).isEqualTo(end - position);
+        return length;
+    }
+
+    @Test
+    void growth_reservesExactlyTheNewRangeOfBlocks_beforeItExtendsTheFile() throws IOException {
+        List<String> calls = new ArrayList<>();
+        ForwardingSyscalls recording = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
+                calls.add("allocate " + offset + "+" + length);
+                super.allocate(file, fd, offset, length);
+            }
+
+            @Override
+            public void truncate(Path file, int fd, long length) throws NativeCallException {
+                calls.add("truncate " + length);
+                super.truncate(file, fd, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(dir.resolve("reserve.glog"), tiny().initialSize(8192).build(),
+                recording)) {
+            calls.clear();
+            log.append(new byte[payloadEndingAt(log.startPosition(), 8192 + 8)]);
+            assertThat(calls).containsExactly("allocate 8192+8192", "truncate 16384");
+        }
+    }
+
+    @Test
+    void growth_doublesTheFile_whenTheStepAllows() throws IOException {
+        try (GrowLog log = GrowLog.open(dir.resolve("double.glog"), tiny().initialSize(8192).maxGrowthStep(1 << 20).build())) {
+            int fills = payloadEndingAt(log.startPosition(), 8192);
+            assertThat(sizeAfterAppending(log, fills)).as("a record ending at the mapped length needs no growth")
+                    .isEqualTo(8192);
+            assertThat(log.stats().growths()).isZero();
+            assertThat(sizeAfterAppending(log, 0)).as("one more record doubles the file").isEqualTo(16384);
+            assertThat(sizeAfterAppending(log, payloadEndingAt(log.endPosition(), 32768)))
+                    .as("a record that ends exactly at double").isEqualTo(32768);
+        }
+    }
+
+    @Test
+    void growth_ofALargeFile_isCappedAtTheStep() throws IOException {
+        try (GrowLog log = GrowLog.open(dir.resolve("step.glog"), tiny().initialSize(SEGMENT).maxGrowthStep(16384).build())) {
+            int fills = payloadEndingAt(log.startPosition(), SEGMENT);
+            assertThat(sizeAfterAppending(log, fills)).isEqualTo(SEGMENT);
+            assertThat(sizeAfterAppending(log, 0)).isEqualTo(SEGMENT + 16384);
+        }
+    }
+
+    @Test
+    void growth_forARecordLargerThanTheStep_coversTheRecordRoundedUpToAPage() throws IOException {
+        try (GrowLog log = GrowLog.open(dir.resolve("large.glog"), tiny().initialSize(8192).maxGrowthStep(4096).build())) {
+            int length = 40_000; // ends at 4096 + 8 + 40000 = 44104, inside the page that ends at 45056
+            assertThat(sizeAfterAppending(log, length)).isEqualTo(45056);
+        }
+    }
+
+    @Test
+    void growth_stopsAtTheFilesSpan_andARecordEndingExactlyThereFits_thenTheLogRolls() throws IOException {
+        long span = 2L * SEGMENT;
+        try (GrowLog log = GrowLog.open(dir.resolve("max.glog"), tiny().initialSize(8192).maxGrowthStep(1 << 20)
+                .rollSize(span).build())) {
+            long firstSegmentEnd = SEGMENT;
+            sizeAfterAppending(log, payloadEndingAt(log.startPosition(), firstSegmentEnd));
+            assertThat(sizeAfterAppending(log, payloadEndingAt(log.endPosition(), span)))
+                    .as("doubling capped at the span").isEqualTo(span);
+            assertThat(log.append(new byte[0])).as("the next record opens the next file").isEqualTo(span + 4096);
         }
     }
 

@@ -44,6 +44,23 @@ class LockOrderTest {
     }
 
     @Test
+    void aLaterLockTakenByTryLock_countsAsHeld_untilItIsUnlocked() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("try.glog"))) {
+            OrderedLock reserve = new OrderedLock(LockOrder.RESERVE, log.mapping());
+            OrderedLock write = new OrderedLock(LockOrder.WRITE, log.mapping());
+            assertThat(reserve.tryLock()).isTrue();
+            try {
+                assertThatThrownBy(write::lock).isInstanceOf(AssertionError.class)
+                        .hasMessageContaining("waiting for the WRITE lock while holding the RESERVE lock");
+            } finally {
+                reserve.unlock();
+            }
+            write.lock(); // nothing held after the unlock
+            write.unlock();
+        }
+    }
+
+    @Test
     void waitingForALock_insideALease_fails() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("b.glog"))) {
             GrowableMapping mapping = log.mapping();

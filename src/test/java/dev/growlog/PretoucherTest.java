@@ -13,7 +13,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.io.UncheckedIOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +51,17 @@ class PretoucherTest {
             }
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("growlog-pretoucher a.glog"));
+    }
+
+
+    private static void awaitAsleepWith(GrowLog log, Thread pretoucher, long fileSize, long pretouched) {
+        Await.until("the pretoucher sleeps with the file at " + fileSize + " bytes, " + pretouched + " faulted in",
+                () -> {
+                    GrowLogStats stats = log.stats();
+                    return stats.fileSize() == fileSize && stats.mappedSize() == fileSize
+                            && stats.pretouchedBytes() == pretouched
+                            && Await.isWaitingIn(pretoucher, LockSupport.class, "parkNanos");
+                });
     }
 
     @Test

@@ -82,6 +82,44 @@ class ReadOnlyLogTest {
         }
     }
 
+    @Test
+    void read_atTheEndTheReadOnlyLogLastFound_followsTheWriterAndReturnsTheRecordAppendedThere()
+            throws IOException {
+        Path file = dir.resolve("at-end.glog");
+        try (GrowLog writer = GrowLog.open(file); GrowLog follower = GrowLog.openReadOnly(file)) {
+            assertThat(writer.isReadOnly()).isFalse();
+            assertThat(follower.isReadOnly()).isTrue();
+            writer.append(new byte[] {1});
+            long known = follower.endPosition();
+            long position = writer.append(new byte[] {2, 3});
+            assertThat(position).isEqualTo(known);
+            assertThat(follower.read(position)).containsExactly(2, 3);
+        }
+    }
+
+    @Test
+    void aReader_atTheEndOfAFileItMapsWhole_findsNoMoreRecords_untilTheFileGrows() throws IOException {
+        Path file = dir.resolve("full.glog");
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(8192).pretouchAhead(0).build();
+        try (GrowLog writer = GrowLog.open(file, config)) {
+            writer.append(new byte[8192 - 4096 - 8]); // ends exactly at the end of the file
+            try (GrowLog follower = GrowLog.openReadOnly(file, config);
+                 LogReader reader = follower.reader(follower.startPosition());
+                 LogReader zeroCopy = follower.reader(follower.startPosition())) {
+                assertThat(follower.stats().mappedSize()).isEqualTo(8192);
+                assertThat(reader.next()).isTrue();
+                assertThat(reader.next()).isFalse();
+                assertThat(zeroCopy.forEach((position, payload) -> { })).isEqualTo(1);
+                assertThat(zeroCopy.forEach((position, payload) -> { })).isZero();
+
+                long position = writer.append(new byte[] {4});
+                assertThat(reader.next()).isTrue();
+                assertThat(reader.position()).isEqualTo(position);
+                assertThat(zeroCopy.forEach((p, payload) -> assertThat(p).isEqualTo(position))).isEqualTo(1);
+            }
+        }
+    }
+
     /**
      * Two threads may follow the same read-only log. When a reader finds a record that runs past
      * the mapping as it saw it, another thread may already have grown the mapping to the file's

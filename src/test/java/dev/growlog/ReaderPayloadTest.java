@@ -17,6 +17,23 @@ class ReaderPayloadTest {
     Path dir;
 
     @Test
+    void theCurrentRecord_beforeTheFirstMove_isRefused_byReadersAndTailers() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("none-yet.glog"));
+             LogReader reader = log.reader(log.startPosition()); Tailer tailer = log.tailer(log.startPosition())) {
+            log.append(new byte[] {1, 2, 3});
+            for (Runnable access : List.<Runnable>of(reader::position, reader::length, reader::payload, reader::bytes,
+                    tailer::position, tailer::length, tailer::payload, tailer::bytes)) {
+                assertThatThrownBy(access::run).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("no current record");
+            }
+            assertThat(tailer.tryNext()).isTrue();
+            assertThat(tailer.length()).isEqualTo(3);
+            assertThat(tailer.payload()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            assertThat(tailer.nextPosition()).isEqualTo(log.endPosition());
+        }
+    }
+
+    @Test
     void payload_isAReadOnlyViewFramingExactlyThePayload_acrossBatchesAndALargeRecord() throws Exception {
         List<byte[]> written = new ArrayList<>();
         // Small records fill several batches; the large one makes the reader grow its array.

@@ -168,6 +168,25 @@ class RecordAndPositionValidationTest {
         }
     }
 
+    @Test
+    void readAndReader_atAWordThatIsNoRecord_sayWhatTheyFoundThere() throws IOException {
+        byte[] payload = new byte[16];
+        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 5); // no record type in the top bits
+        long position = log.append(payload);
+        log.append(new byte[] {1});
+        long invalid = position + 8;
+        long zero = position + 16;
+
+        assertThatThrownBy(() -> log.read(invalid)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": invalid record type in commit word 0x5");
+        assertThatThrownBy(() -> log.reader(invalid)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": invalid record type in commit word 0x5");
+        assertThatThrownBy(() -> log.read(zero)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": END");
+        assertThatThrownBy(() -> log.reader(zero)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": END");
+    }
+
     /**
      * A payload can hold bytes that look like a record header. The checksum covers the position,
      * so such a "record" never validates: the read is refused, and the library cannot tell a

@@ -11,6 +11,11 @@ class ReportSummaryTest {
     private static final Damage ONE = new Damage(4432, 336, "checksum mismatch");
 
     @Test
+    void aDamagedRange_readsAsItsPositionLengthAndReason() {
+        assertThat(ONE).hasToString("damage at 4432 (336 bytes): checksum mismatch");
+    }
+
+    @Test
     void repairSummary_countsOneThingInTheSingular() {
         RepairReport skip = new RepairReport(RepairMode.SKIP, List.of(ONE), 1, 0, 5000, 5000);
         assertThat(skip.summary()).isEqualTo("skipped 1 damaged range, kept 1 record, end 5000");

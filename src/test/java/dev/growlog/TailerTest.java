@@ -1,11 +1,13 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.error.CorruptLogException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,11 +113,63 @@ class TailerTest {
     }
 
     @Test
+    void take_returnsOnceForARecordThatIsThere_andAClosedTailerRefusesUse() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("take.glog"))) {
+            long position = log.append(bytes("there"));
+            Tailer tailer = log.tailer(log.startPosition());
+            tailer.take();
+            assertThat(tailer.position()).isEqualTo(position);
+            assertThat(tailer.bytes()).isEqualTo(bytes("there"));
+            tailer.close();
+            log.append(bytes("later"));
+            assertThatThrownBy(tailer::tryNext).isInstanceOf(ClosedLogException.class);
+            assertThatThrownBy(tailer::position).isInstanceOf(ClosedLogException.class);
+        }
+    }
+
+    @Test
     void tailer_atAPositionInsideARecord_isRejected() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("e.glog"))) {
             long position = log.append(new byte[100]);
             assertThatThrownBy(() -> log.tailer(position + 16)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no record starts at position " + (position + 16));
+        }
+    }
+
+    /**
+     * A crashed writer leaves an image whose checkpoint is the position of its first damaged
+     * record: a read-only tailer takes that for a torn tail and waits, but damage before the
+     * checkpoint, and damage a writer's own tailer meets, are corruption.
+     */
+    @Test
+    void tailer_atDamage_waitsOnlyWhenReadOnlyAndAtOrPastTheCheckpoint() throws Exception {
+        Path file = dir.resolve("live.glog");
+        Path image = dir.resolve("crashed.glog");
+        try (GrowLog log = GrowLog.open(file)) {
+            long first = log.append(bytes("durable"));
+            log.sync();
+            long torn = log.append(bytes("appended, not durable"));
+            assertThat(log.checkpointInFile()).isEqualTo(torn);
+            LogFiles.copy(file, image);
+            LogFiles.flipByte(file, torn + 8); // its payload, through the page cache the writer maps
+            try (Tailer tailer = log.tailer(first)) {
+                assertThat(tailer.tryNext()).isTrue();
+                assertThatThrownBy(tailer::tryNext).isInstanceOf(CorruptLogException.class);
+            }
+            LogFiles.flipByte(file, torn + 8);
+
+            LogFiles.flipByte(image, torn + 8);
+            try (GrowLog readOnly = GrowLog.openReadOnly(image); Tailer tailer = readOnly.tailer(first)) {
+                assertThat(tailer.tryNext()).isTrue();
+                assertThat(tailer.position()).isEqualTo(first);
+                assertThat(tailer.tryNext()).as("a torn tail at the checkpoint").isFalse();
+                assertThat(tailer.poll(1, TimeUnit.MILLISECONDS)).isFalse();
+            }
+            LogFiles.flipByte(image, first + 8);
+            try (GrowLog readOnly = GrowLog.openReadOnly(image); Tailer tailer = readOnly.tailer(first)) {
+                assertThatThrownBy(tailer::tryNext).isInstanceOf(CorruptLogException.class)
+                        .hasMessageContaining(Long.toString(first));
+            }
         }
     }
 

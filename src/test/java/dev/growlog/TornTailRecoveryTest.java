@@ -244,6 +244,7 @@ class TornTailRecoveryTest {
         }
     }
 
+
     @Test
     void reopen_withATornCheckpointBlock_scansFromTheFirstRecord_andKeepsEverything(Random random)
             throws IOException {

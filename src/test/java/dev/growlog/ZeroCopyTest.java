@@ -49,6 +49,29 @@ class ZeroCopyTest {
     }
 
     @Test
+    void forEach_acrossSegments_handsEachRecordsOwnBytes() throws Exception {
+        GrowLogConfig small = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(256 * 1024)
+                .pretouchAhead(0).build();
+        try (GrowLog log = GrowLog.open(dir.resolve("segments.glog"), small)) {
+            List<Long> positions = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                positions.add(log.append(Payloads.numbered(i, 1500)));
+            }
+            assertThat(positions.get(99)).as("the records span three segments").isGreaterThan(2 * 64 * 1024);
+            List<Integer> numbers = new ArrayList<>();
+            try (LogReader reader = log.reader(log.startPosition())) {
+                reader.forEach((position, payload) -> {
+                    byte[] bytes = new byte[payload.remaining()];
+                    payload.get(bytes);
+                    assertThat(bytes).as("record at %d", position).isEqualTo(Payloads.numbered(numbers.size(), 1500));
+                    numbers.add(numbers.size());
+                });
+            }
+            assertThat(numbers).hasSize(100);
+        }
+    }
+
+    @Test
     void readWithHandler_givesTheSameBytesAsTheCopy() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("b.glog"))) {
             long position = log.append("zero copy".getBytes(StandardCharsets.UTF_8));
