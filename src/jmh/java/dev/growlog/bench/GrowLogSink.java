@@ -67,7 +67,7 @@ final class GrowLogSink implements AppendSink {
             accessor.setAccessible(true);
             mapping = (GrowableMapping) accessor.invoke(log);
         } catch (ReflectiveOperationException e) {
-            throw new IOException("cannot reach the mapping of " + log.file() + " to pre-fault it", e);
+            throw new IOException("cannot reach the mapping of " + log.directory() + " to pre-fault it", e);
         }
         long mapped = mapping.mappedLength();
         int segmentSize = mapping.segmentSize();

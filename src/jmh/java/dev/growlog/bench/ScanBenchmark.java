@@ -85,15 +85,17 @@ public class ScanBenchmark {
         @Setup(Level.Trial)
         public void fill() throws IOException {
             dir = BenchFiles.newDirectory("growlog-scan");
-            log = GrowLog.open(dir.resolve("scan.glog"));
+            // one data file, so that the bare passes below can map the whole log
+            log = GrowLog.open(dir.resolve("scan.glog"), dev.growlog.GrowLogConfig.builder().rollSize(1L << 30)
+                    .build());
             byte[] payload = Payloads.random(payloadSize);
             positions = new long[(int) (FILL_BYTES / Payloads.recordSize(payloadSize))];
             for (int i = 0; i < positions.length; i++) {
                 positions[i] = log.append(payload);
             }
             end = log.endPosition();
-            readOnly = GrowLog.openReadOnly(log.file());
-            channel = FileChannel.open(log.file(), StandardOpenOption.READ);
+            readOnly = GrowLog.openReadOnly(log.directory());
+            channel = FileChannel.open(BenchFiles.firstDataFile(log), StandardOpenOption.READ);
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
             mapped.order(ByteOrder.LITTLE_ENDIAN);
             heap = new byte[(int) (end - FileHeader.SIZE)];
