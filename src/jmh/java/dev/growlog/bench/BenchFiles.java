@@ -7,6 +7,7 @@ import dev.growlog.internal.format.FileHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +66,9 @@ final class BenchFiles {
      * says so: expected here, and the log still releases everything.
      */
     static void dropAndClose(GrowLog log) throws IOException {
-        try (java.util.stream.Stream<Path> files = Files.list(log.directory())) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (file.getFileName().toString().endsWith(".glog")) {
-                    dropAfter(file, FileHeader.SIZE);
-                }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(log.directory(), "*.glog")) {
+            for (Path file : files) {
+                dropAfter(file, FileHeader.SIZE);
             }
         }
         try {
@@ -77,6 +76,11 @@ final class BenchFiles {
         } catch (CorruptLogException expected) {
             // "file shrank while open": the truncation above
         }
+    }
+
+    /** The first data file of a log: the whole log while it has not rolled. */
+    static Path firstDataFile(GrowLog log) {
+        return log.directory().resolve("00000000000000000000.glog");
     }
 
     /**

@@ -95,7 +95,7 @@ public class ScanBenchmark {
             }
             end = log.endPosition();
             readOnly = GrowLog.openReadOnly(log.directory());
-            channel = FileChannel.open(log.directory().resolve("00000000000000000000.glog"), StandardOpenOption.READ);
+            channel = FileChannel.open(BenchFiles.firstDataFile(log), StandardOpenOption.READ);
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
             mapped.order(ByteOrder.LITTLE_ENDIAN);
             heap = new byte[(int) (end - FileHeader.SIZE)];
