@@ -2,7 +2,6 @@ package dev.growlog;
 
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.RecordsDroppedException;
-import dev.growlog.internal.nativeio.Syscalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,16 +37,8 @@ class RetentionBudgetTest {
     }
 
     /** Bytes every file under the log's directory takes on disk. */
-    private static long onDisk(Path log) throws IOException {
-        try (Stream<Path> files = Files.walk(log)) {
-            long total = 0;
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file)) {
-                    total += Syscalls.libc().allocatedBytes(file);
-                }
-            }
-            return total;
-        }
+    private static long onDisk(Path log) {
+        return DiskUsage.now(log);
     }
 
     @Test

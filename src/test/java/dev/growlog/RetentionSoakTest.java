@@ -1,7 +1,6 @@
 package dev.growlog;
 
 import dev.growlog.error.LogFullException;
-import dev.growlog.internal.nativeio.Syscalls;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,17 +141,7 @@ class RetentionSoakTest {
 
     private static void sample(Path log, AtomicLong worst, AtomicBoolean sampling) {
         while (sampling.get()) {
-            try (Stream<Path> files = Files.walk(log)) {
-                long total = 0;
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    if (Files.isRegularFile(file)) {
-                        total += Syscalls.libc().allocatedBytes(file);
-                    }
-                }
-                worst.accumulateAndGet(total, Math::max);
-            } catch (IOException | java.io.UncheckedIOException deletedWhileWalking) {
-                // a file went between the listing and the look: sample again
-            }
+            DiskUsage.look(log).ifPresent(bytes -> worst.accumulateAndGet(bytes, Math::max));
         }
     }
 }

@@ -1,16 +1,14 @@
 package dev.growlog.kafka;
 
+import dev.growlog.DiskUsage;
 import dev.growlog.GrowLog;
 import dev.growlog.GrowLogConfig;
 import dev.growlog.Samples;
 import dev.growlog.error.LogFullException;
-import dev.growlog.internal.nativeio.Syscalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -224,21 +221,7 @@ class KafkaRetentionOutageTest {
      */
     private static void sample(Path log, AtomicLong worst, AtomicBoolean sampling) {
         while (sampling.get()) {
-            List<Path> counted = new ArrayList<>();
-            long total = 0;
-            try (Stream<Path> files = Files.walk(log)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    if (Files.isRegularFile(file)) {
-                        total += Syscalls.libc().allocatedBytes(file);
-                        counted.add(file);
-                    }
-                }
-            } catch (IOException | UncheckedIOException deletedWhileWalking) {
-                continue;
-            }
-            if (counted.stream().allMatch(Files::exists)) {
-                worst.accumulateAndGet(total, Math::max);
-            }
+            DiskUsage.look(log).ifPresent(bytes -> worst.accumulateAndGet(bytes, Math::max));
         }
     }
 }
