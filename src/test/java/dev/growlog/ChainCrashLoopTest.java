@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,6 +75,9 @@ class ChainCrashLoopTest {
         long confirmed = LogFiles.HEADER_SIZE;
         /** The number the next child goes on from. */
         int next;
+        /** For failure messages: the cycle each truncation target was asked in, each position acknowledged in. */
+        final Map<Long, String> askedIn = new java.util.HashMap<>();
+        final Map<Long, String> ackedIn = new java.util.HashMap<>();
     }
 
     private void crashLoop(int cycles, Random random) throws Exception {
@@ -111,7 +115,10 @@ class ChainCrashLoopTest {
 
             Set<Long> asked = new HashSet<>();
             long pending = -1;
-            for (String line : out.finish()) {
+            List<String> lines = out.finish();
+            what += "; the child's last lines " + lines.subList(Math.max(0, lines.size() - 12), lines.size())
+                    + "; files before the check " + describe(log);
+            for (String line : lines) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
                     case "open" -> {
@@ -123,12 +130,14 @@ class ChainCrashLoopTest {
                     case "a" -> {
                         int k = Integer.parseInt(f[1]);
                         known.acked.put(Long.parseLong(f[2]), k);
+                        known.ackedIn.merge(Long.parseLong(f[2]), cycle + "#" + k, (a, b) -> a + "," + b);
                         known.maxAcked = Math.max(known.maxAcked, k);
                         acknowledged++;
                     }
                     case "t" -> {
                         pending = Long.parseLong(f[1]);
                         asked.add(pending);
+                        known.askedIn.merge(pending, Integer.toString(cycle), (a, b) -> a + "," + b);
                     }
                     case "T" -> {
                         known.confirmed = Math.max(known.confirmed, Long.parseLong(f[1]));
@@ -141,7 +150,7 @@ class ChainCrashLoopTest {
                 }
             }
             killsInTruncation += pending >= 0 ? 1 : 0;
-            killsWithATempFile += DataFiles.temporary(log).isEmpty() ? 0 : 1;
+            killsWithATempFile += Files.isDirectory(log) && !DataFiles.temporary(log).isEmpty() ? 1 : 0; // none before the first open made it
             long endAfter = known.acked.isEmpty() ? 0 : known.acked.lastKey();
             rolls += endAfter / SPAN - endBefore / SPAN;
             check(log, known, asked, cycle % 2 == 1, what);
@@ -150,6 +159,19 @@ class ChainCrashLoopTest {
         System.out.println("chain crash loop: " + kills + " kills (" + killsInTruncation + " inside a truncation, "
                 + killsWithATempFile + " with a next file prepared or in the making), " + rolls + " rolls, "
                 + truncations + " truncations, " + acknowledged + " acknowledged records");
+    }
+
+    /** The names in a log's directory and the start its start file records, for failure messages. */
+    private static String describe(Path log) throws IOException {
+        if (!Files.isDirectory(log)) {
+            return "(no directory)";
+        }
+        try (var names = Files.list(log)) {
+            List<String> listed = names.map(p -> p.getFileName().toString()).sorted().toList();
+            Path start = log.resolve(StartFile.NAME);
+            return listed + (Files.exists(start) ? ", start file " + java.nio.ByteBuffer.wrap(Files.readAllBytes(start))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(16) : "");
+        }
     }
 
     /** Reopens the log after a kill and checks it against what the children acknowledged. */
@@ -162,7 +184,8 @@ class ChainCrashLoopTest {
             assertThat(start).as("%s: the start covers every truncation that returned", context)
                     .isGreaterThanOrEqualTo(known.confirmed);
             if (start != known.start) {
-                assertThat(asked).as("%s: the start is one a truncation asked for", context).contains(start);
+                assertThat(asked).as("%s: the start is one a truncation asked for (asked in cycle %s, acked %s)",
+                        context, known.askedIn.get(start), known.ackedIn.get(start)).contains(start);
             }
             known.start = start;
 
