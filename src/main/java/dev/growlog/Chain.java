@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  * <h2>Truncation</h2>
  * {@link #truncateBefore} syncs, writes the new start to the {@link StartFile} (durable on
  * return), then closes and deletes every file whose span ends at or before it, except the
- * writer's current file. A crash between the two steps leaves files below the start, which the
- * next open for writing deletes.
+ * writer's current file: when the start is the end of a full file, that file stays the writer's
+ * until the next append rolls, and is deleted when it is retired after the roll. A crash between
+ * the steps leaves files below the start, which the next open for writing deletes (all but the
+ * last, which it opens for writing).
  *
  * <h2>Concurrency</h2>
  * The writer's files share one append lock ({@link LockOrder#WRITE}), under which the current
@@ -490,7 +492,7 @@ final class Chain {
         chainLock.lockOrRefuse("sync");
         try {
             for (LogFile f = sealed.peekFirst(); f != null && f.index() < below; f = sealed.peekFirst()) {
-                f.retire();
+                directoryDirty |= retireOrDrop(f);
                 sealed.remove(f);
                 files.remove(f.index(), f);
             }
@@ -501,6 +503,21 @@ final class Chain {
         } finally {
             chainLock.unlock();
         }
+    }
+
+    /**
+     * Syncs, marks clean and closes a sealed file; or, when the start moved past all of it while
+     * it was the writer's (a truncation at the end of a full file), closes and deletes it. Returns
+     * whether it deleted the file. Under the chain lock.
+     */
+    private boolean retireOrDrop(LogFile f) throws IOException {
+        if ((f.index() + 1) * identity.span() > start) {
+            f.retire();
+            return false;
+        }
+        f.abandon();
+        Files.deleteIfExists(f.file());
+        return true;
     }
 
     /** Makes every record before offset {@code end} of {@code f} durable, with the files before it. */
@@ -532,13 +549,19 @@ final class Chain {
         }
     }
 
-    /** Deletes the data files whose span ends at or before {@code position}, never the writer's. */
+    /**
+     * Deletes the data files whose span ends at or before {@code position}, never the writer's:
+     * while the log opens, before there is one, never the last file, which becomes the writer's
+     * (the start lies past all of it after a truncation at the end of a full file).
+     */
     void deleteBelow(long position) throws IOException {
         LogFile writer = current;
+        java.util.TreeMap<Long, Path> onDisk = DataFiles.list(dir);
+        long kept = writer != null ? writer.index() : onDisk.isEmpty() ? -1 : onDisk.lastKey() / identity.span();
         boolean deleted = false;
-        for (Map.Entry<Long, Path> e : DataFiles.list(dir).entrySet()) {
+        for (Map.Entry<Long, Path> e : onDisk.entrySet()) {
             long index = e.getKey() / identity.span();
-            if ((index + 1) * identity.span() <= position && (writer == null || index != writer.index())) {
+            if ((index + 1) * identity.span() <= position && index != kept) {
                 Files.deleteIfExists(e.getValue());
                 deleted = true;
             }
@@ -626,7 +649,8 @@ final class Chain {
         chainLock.lock();
         try {
             for (LogFile f = sealed.pollFirst(); f != null; f = sealed.pollFirst()) {
-                failure = LogFile.attempt(failure, f::retire);
+                LogFile retiring = f;
+                failure = LogFile.attempt(failure, () -> directoryDirty |= retireOrDrop(retiring));
             }
             if (directoryDirty) {
                 directoryDirty = false;

@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <h2>Crash safety</h2>
  * Every step of rolling and truncation leaves a state this recovers from: temporary files (a
  * next file half made, a start file half written) are deleted; data files whose span ends at or
- * before the durable start are deleted (a deletion in progress); a file that is not the last
+ * before the durable start are deleted (a deletion in progress), except the last, which stays
+ * the writer's (a truncation at the end of a full file moves the start past it); a file that is not the last
  * and was not shut down cleanly (the writer crashed before it synced it after a roll) is
  * recovered like a last file and, unless it is already, sealed with padding to its span end so
  * that readers move on to the next file; the last file is recovered as a single file always

@@ -170,6 +170,51 @@ class ChainTest {
         }
     }
 
+    /** Appends two records that fill file 0 exactly to its span end: the writer stays in it. */
+    private static void fillTheFirstFile(GrowLog log) throws IOException {
+        int segment = 64 * 1024;
+        assertThat(log.append(new byte[segment - LogFiles.HEADER_SIZE - 8])).isEqualTo(LogFiles.HEADER_SIZE);
+        assertThat(log.append(new byte[segment - 8])).isEqualTo(segment);
+        assertThat(log.endPosition()).as("the end of a full file is the next file's first record")
+                .isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+    }
+
+    @Test
+    void truncateBefore_theEndOfAFullFile_reopensWithTheWritersFileKept() throws Exception {
+        Path path = dir.resolve("full-then-reopened");
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            fillTheFirstFile(log);
+            log.truncateBefore(log.endPosition());
+            assertThat(dataFiles(path)).as("the writer's file stays while it writes there")
+                    .containsExactly(LogFiles.dataFileName(0));
+        }
+        try (GrowLog reopened = GrowLog.open(path, ROLLING)) {
+            assertThat(reopened.startPosition()).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+            assertThat(reopened.endPosition()).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+            assertThat(reopened.append(new byte[10])).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+            reopened.sync();
+            assertThat(dataFiles(path)).containsExactly(LogFiles.dataFileName(SPAN));
+        }
+        written.put(SPAN + LogFiles.HEADER_SIZE, new byte[10]);
+        try (GrowLog reader = GrowLog.openReadOnly(path)) {
+            assertThat(readAll(reader, reader.startPosition())).containsExactly(SPAN + LogFiles.HEADER_SIZE);
+        }
+    }
+
+    @Test
+    void truncateBefore_theEndOfAFullFile_deletesThatFileOnceTheWriterRolledPastIt() throws Exception {
+        Path path = dir.resolve("full-then-rolled");
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            fillTheFirstFile(log);
+            log.truncateBefore(log.endPosition());
+            assertThat(log.append(new byte[10])).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+            log.sync();
+            assertThat(dataFiles(path)).as("no file wholly below the start after a sync")
+                    .containsExactly(LogFiles.dataFileName(SPAN));
+            assertNoDeletedFileHeld(path);
+        }
+    }
+
     /** Neither a mapping nor a descriptor of this process refers to a deleted file of the log. */
     private static void assertNoDeletedFileHeld(Path log) throws IOException {
         String name = log.getFileName().toString();

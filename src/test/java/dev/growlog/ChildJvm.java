@@ -102,6 +102,18 @@ public final class ChildJvm implements AutoCloseable {
         return line;
     }
 
+    /**
+     * The next line the child printed, or null when none came within {@code timeout}; fails when
+     * the child has ended.
+     */
+    public String pollLine(Duration timeout) throws InterruptedException {
+        String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line != null && line.equals(EOF)) {
+            throw new AssertionError("the child ended; its stderr:\n" + stderr());
+        }
+        return line;
+    }
+
     /** Lines up to and including the first one starting with {@code prefix}. */
     public List<String> linesUntil(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

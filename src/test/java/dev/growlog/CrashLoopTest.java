@@ -199,7 +199,7 @@ class CrashLoopTest {
      * The child's stdout, split into complete lines by a reader thread: a line cut off by the
      * kill (no newline yet) was never acknowledged and is dropped.
      */
-    private static final class Lines {
+    static final class Lines {
         private final LinkedBlockingQueue<String> early = new LinkedBlockingQueue<>();
         private final List<String> all = new ArrayList<>();
         private final Thread thread;

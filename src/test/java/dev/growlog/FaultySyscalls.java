@@ -23,6 +23,10 @@ final class FaultySyscalls extends ForwardingSyscalls {
     private final Map<Call, Integer> countdown = new EnumMap<>(Call.class);
     private final Map<Call, String> errnoNames = new EnumMap<>(Call.class);
     private final Map<Call, Integer> calls = new EnumMap<>(Call.class);
+    /** Calls of a kind failed only on files whose name contains a fragment: the fragment, errno, times left. */
+    private final Map<Call, String> fileFragments = new EnumMap<>(Call.class);
+    private final Map<Call, String> fileErrnoNames = new EnumMap<>(Call.class);
+    private final Map<Call, Integer> fileFaultsLeft = new EnumMap<>(Call.class);
     /** When set, growth in place is refused (as when something else took the addresses): every growth moves. */
     private volatile boolean refuseInPlace;
 
@@ -36,9 +40,26 @@ final class FaultySyscalls extends ForwardingSyscalls {
         return this;
     }
 
+    /**
+     * Fails the next {@code times} calls of {@code call} on a file whose name contains
+     * {@code fragment} (as ".creating" for the next file of a chain) with {@code errnoName}.
+     */
+    synchronized FaultySyscalls failOnFile(Call call, String fragment, int times, String errnoName) {
+        if (!ERRNO.containsKey(errnoName)) {
+            throw new IllegalArgumentException("unknown errno name " + errnoName);
+        }
+        fileFragments.put(call, fragment);
+        fileErrnoNames.put(call, errnoName);
+        fileFaultsLeft.put(call, times);
+        return this;
+    }
+
     synchronized void clearFaults() {
         countdown.clear();
         errnoNames.clear();
+        fileFragments.clear();
+        fileErrnoNames.clear();
+        fileFaultsLeft.clear();
     }
 
     FaultySyscalls refuseInPlaceGrowth(boolean refuse) {
@@ -55,6 +76,13 @@ final class FaultySyscalls extends ForwardingSyscalls {
     private synchronized void maybeFail(Call call, Path file, String name, String arguments)
             throws NativeCallException {
         calls.merge(call, 1, Integer::sum);
+        String fragment = fileFragments.get(call);
+        if (fragment != null && file.getFileName().toString().contains(fragment) && fileFaultsLeft.get(call) > 0) {
+            fileFaultsLeft.merge(call, -1, Integer::sum);
+            String errnoName = fileErrnoNames.get(call);
+            throw new NativeCallException(file, name, ERRNO.get(errnoName), errnoName, "injected fault", arguments,
+                    null);
+        }
         Integer left = countdown.get(call);
         if (left == null) {
             return;
