@@ -26,6 +26,8 @@ import java.util.Random;
  *   t POSITION                   before truncateBefore(POSITION)
  *   T POSITION                   after it returned: the start is durably POSITION
  * </pre>
+ * Each "t" line is also appended, unbuffered, to {@code LOG.asked} beside the log, where the
+ * page cache keeps it whatever becomes of the output pipe at the kill.
  */
 public final class ChainCrashChild {
     static final long SPAN = 128 * 1024;
@@ -45,7 +47,9 @@ public final class ChainCrashChild {
                 false, StandardCharsets.US_ASCII);
         out.println("opening");
         out.flush();
-        try (GrowLog log = GrowLog.open(dir, CONFIG)) {
+        try (GrowLog log = GrowLog.open(dir, CONFIG);
+             FileOutputStream asked = new FileOutputStream(dir.resolveSibling(dir.getFileName() + ".asked").toFile(),
+                     true)) {
             out.println("open " + log.startPosition() + " " + log.endPosition() + " "
                     + DataFiles.temporary(dir).size());
             out.flush();
@@ -64,6 +68,8 @@ public final class ChainCrashChild {
                     long target = random.nextInt(5) == 0 ? log.endPosition() : pick(recent, random);
                     out.println("t " + target);
                     out.flush();
+                    asked.write(("t " + target + "\n").getBytes(StandardCharsets.US_ASCII)); // survives the kill
+
                     log.truncateBefore(target);
                     out.println("T " + target);
                     out.flush();

@@ -89,6 +89,7 @@ class ChainCrashLoopTest {
         int truncations = 0;
         long acknowledged = 0;
         long rolls = 0;
+        int unseen = 0;
         for (int cycle = 0; cycle < cycles; cycle++) {
             if (cycle % CYCLES_PER_LOG == 0) {
                 log = dir.resolve("crash-" + cycle / CYCLES_PER_LOG);
@@ -149,6 +150,15 @@ class ChainCrashLoopTest {
                     }
                 }
             }
+            Path sideFile = log.resolveSibling(log.getFileName() + ".asked");
+            for (String line : Files.exists(sideFile) ? Files.readAllLines(sideFile) : List.<String>of()) {
+                long target = Long.parseLong(line.split(" ")[1]);
+                if (!known.askedIn.containsKey(target) && !asked.contains(target)) {
+                    unseen++; // asked for, but the line never came through the pipe
+                    asked.add(target);
+                }
+            }
+            Files.deleteIfExists(sideFile);
             killsInTruncation += pending >= 0 ? 1 : 0;
             killsWithATempFile += Files.isDirectory(log) && !DataFiles.temporary(log).isEmpty() ? 1 : 0; // none before the first open made it
             long endAfter = known.acked.isEmpty() ? 0 : known.acked.lastKey();
@@ -158,7 +168,8 @@ class ChainCrashLoopTest {
         assertThat(killsInTruncation + killsWithATempFile).as("kills inside a truncation or a roll").isPositive();
         System.out.println("chain crash loop: " + kills + " kills (" + killsInTruncation + " inside a truncation, "
                 + killsWithATempFile + " with a next file prepared or in the making), " + rolls + " rolls, "
-                + truncations + " truncations, " + acknowledged + " acknowledged records");
+                + truncations + " truncations, " + acknowledged + " acknowledged records; " + unseen
+                + " truncation targets known only from the side file");
     }
 
     /** The names in a log's directory and the start its start file records, for failure messages. */
