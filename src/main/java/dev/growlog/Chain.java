@@ -89,6 +89,8 @@ final class Chain {
     private final DiskBudget budget;
     /** Why the last retention pass could not make the room asked for; null when it could. */
     private volatile String blockedBy;
+    /** A roll sealed a file that lies wholly below the start; set under the append lock. */
+    private volatile boolean droppedAtRoll;
 
     Chain(Path dir, Syscalls sys, GrowLogConfig config, FileOpener.Identity identity, int lockFd, long start) {
         this.dir = dir;
@@ -414,8 +416,28 @@ final class Chain {
         sealed.addLast(old);
         files.put(index, next);
         current = next;
-        retirer.execute(this::retireQuietly);
+        if ((old.index() + 1) * identity.span() <= start) {
+            droppedAtRoll = true; // deleted by the appending thread once it lets go of the append lock
+        } else {
+            retirer.execute(this::retireQuietly);
+        }
         return next;
+    }
+
+    /**
+     * After an append, outside the append lock: deletes the file a roll just sealed when the
+     * start already lay past all of it (a truncation at the end of a full file), so that the
+     * file is gone when the append returns, as a truncation promises.
+     */
+    void dropSealedBelowStart() throws IOException {
+        if (droppedAtRoll) {
+            droppedAtRoll = false;
+            if (GrowableMapping.anyLeaseHeld()) {
+                retirer.execute(this::retireQuietly); // deleting waits for leases: not from inside one
+                return;
+            }
+            syncSealed(current.index());
+        }
     }
 
     /** The prepared file {@code index}: from the background thread, or made now. */

@@ -345,6 +345,7 @@ public final class GrowLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        chain.dropSealedBelowStart();
         appended.signalAll();
         if (durable) {
             chain.syncTo(file, end);
