@@ -91,6 +91,8 @@ final class Chain {
     private volatile String blockedBy;
     /** A roll sealed a file that lies wholly below the start; set under the append lock. */
     private volatile boolean droppedAtRoll;
+    /** The writer's failure state, shared by its files: once failed, appends and syncs are refused. */
+    private final WriterFailure failure;
 
     Chain(Path dir, Syscalls sys, GrowLogConfig config, FileOpener.Identity identity, int lockFd, long start) {
         this.dir = dir;
@@ -102,6 +104,7 @@ final class Chain {
         this.refreshedAt = System.nanoTime();
         this.appendLock = new OrderedLock(LockOrder.WRITE, null);
         this.chainLock = new OrderedLock(LockOrder.CHAIN, null);
+        this.failure = new WriterFailure(dir);
         this.background = lockFd < 0 ? null : daemonExecutor("growlog-preparer " + dir.getFileName());
         this.retirer = lockFd < 0 ? null : daemonExecutor("growlog-retirer " + dir.getFileName());
         this.budget = lockFd < 0 || config.retentionBytes() == 0 ? null
@@ -207,6 +210,11 @@ final class Chain {
         return sys;
     }
 
+    /** The writer's failure state, shared by the writer's files. */
+    WriterFailure failure() {
+        return failure;
+    }
+
     /**
      * The file a batch goes to: the writer's current file when the whole batch fits after its
      * end, else the next one (rolling). A batch never spans files. Under the append lock.
@@ -215,7 +223,7 @@ final class Chain {
      */
     LogFile fileFor(RecordBatch batch) throws IOException {
         LogFile f = current;
-        f.checkpointer().checkUsable();
+        failure.check();
         if (f.appender().fits(batch)) {
             return f;
         }
@@ -385,7 +393,7 @@ final class Chain {
      */
     LogFile fileFor(int length) throws IOException {
         LogFile f = current;
-        f.checkpointer().checkUsable();
+        failure.check();
         if (f.appender().fits(length)) {
             return f;
         }
@@ -479,10 +487,10 @@ final class Chain {
             }
         }
         LogFile next = FileOpener.openPrepared(temp, DataFiles.path(dir, index, identity.span()), identity(index),
-                config, sys, appendLock);
+                config, sys, appendLock, failure);
         next.appender().budget(budget);
         if (config.pretouchAhead() > 0) {
-            next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), next.checkpointer(),
+            next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), failure,
                     next.mapping(), appendLock, config.pretouchAhead()));
         }
         return next;
@@ -495,11 +503,8 @@ final class Chain {
         } catch (IllegalStateException closing) {
             // closed meanwhile: close retires what is left
         } catch (IOException e) {
-            LogFile f = current;
-            if (f != null && f.checkpointer() != null) {
-                f.checkpointer().fail(new GrowLogException(dir, "background sync of a sealed file of " + dir
-                        + " failed; the log refuses further appends", e));
-            }
+            failure.fail(new GrowLogException(dir, "background sync of a sealed file of " + dir
+                    + " failed; the log refuses further appends", e));
         }
     }
 

@@ -384,8 +384,8 @@ public final class GrowLog implements AutoCloseable {
      */
     public void sync() throws IOException {
         writerLock();
+        chain.failure().check();
         LogFile file = chain.current();
-        file.checkpointer().checkUsable();
         long end = file.appender().end();
         if (file.checkpointer().syncedEnd() < end) {
             GrowableMapping.refuseInsideAnyLease("sync", dir);
@@ -896,8 +896,7 @@ public final class GrowLog implements AutoCloseable {
                 } catch (GrowLogException | IllegalStateException stop) {
                     return; // closed, or failed: the failure is reported to the next append
                 } catch (IOException e) {
-                    LogFile file = chain.current();
-                    file.checkpointer().fail(new GrowLogException(dir, "background sync of " + dir + " failed", e));
+                    chain.failure().fail(new GrowLogException(dir, "background sync of " + dir + " failed", e));
                     return;
                 }
             }

@@ -79,7 +79,7 @@ final class Opener {
             }
             long last = onDisk.lastKey() / identity.span();
             LogFile current = FileOpener.openWritable(onDisk.lastEntry().getValue(), chain.identity(last), config,
-                    sys, chain.appendLock(), keepDamage, true);
+                    sys, chain.appendLock(), chain.failure(), keepDamage, true);
             chain.setCurrent(current);
             current.appender().budget(chain.budget());
             retainAtOpen(chain);
@@ -192,7 +192,7 @@ final class Opener {
             return;
         }
         LogFile f = FileOpener.openWritable(file, chain.identity(index), config, sys, chain.appendLock(),
-                keepDamage, false);
+                chain.failure(), keepDamage, false);
         try {
             chain.appendLock().lock();
             try {
