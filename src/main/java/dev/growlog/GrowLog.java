@@ -64,9 +64,6 @@ import java.util.function.LongConsumer;
  * guard against a truncation that races a read or a write.
  */
 public final class GrowLog implements AutoCloseable {
-    /** Bytes a long scan covers inside one lease. */
-    static final long SCAN_PIECE = 8L << 20;
-
     private final Chain chain;
     private final Path dir;
     private final int maxPayload;

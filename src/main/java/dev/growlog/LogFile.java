@@ -141,7 +141,7 @@ final class LogFile implements AutoCloseable {
 
     /** Checks the records in offsets {@code [from, limit)}, past damage; positions in the result are offsets. */
     RecordScanner.Result verify(long from, long limit, java.util.function.LongConsumer progress) {
-        return RecordScanner.inLeases(mapping, base, from, true, limit, GrowLog.SCAN_PIECE, progress);
+        return RecordScanner.inLeases(mapping, base, from, true, limit, RecordScanner.LEASE_PIECE, progress);
     }
 
     /** Applies a repair to this file, just opened with its damage kept. */
