@@ -152,10 +152,10 @@ final class Chain {
                     : dev.growlog.internal.chain.CursorStore.of(dir, identity.logId(), sys).list()) {
                 cursors.add(new Retention.Cursor(c.name(), c.position(), c.lastCommitMillis()));
             }
-            // Besides data files: cursors, the lock, and the start file with room for the copy
-            // that replaces it when the start moves.
+            // Besides data files: cursors, the lock, and room for the start file, which the
+            // first move of the start makes (it never grows after).
             long others = budget == null ? 0 : budget.used() - onDisk.stream().mapToLong(Retention.DataFile::diskBytes)
-                    .sum() + 2L * sys.pageSize();
+                    .sum() + StartFile.FILE_SIZE;
             Retention.Limits limits = new Retention.Limits(budget == null ? Retention.UNLIMITED : budget.budget() - others,
                     config.retentionAge(), config.retentionPolicy(), config.cursorTimeout());
             Retention.Plan plan = Retention.plan(onDisk, identity.span(), FileHeader.SIZE, cursors, limits, now,
@@ -163,7 +163,7 @@ final class Chain {
             if (plan.drop() > 0) {
                 long newStart = onDisk.get(plan.drop()).index() * identity.span() + FileHeader.SIZE;
                 if (newStart > start) {
-                    StartFile.write(dir, identity.logId(), newStart);
+                    StartFile.write(dir, identity.logId(), newStart, sys);
                     start = newStart;
                     letGoBelow(newStart);
                     deleteBelow(newStart);
@@ -355,7 +355,7 @@ final class Chain {
             return; // letting go of a file waits for its leases: not from inside one
         }
         refreshedAt = System.nanoTime();
-        long recorded = StartFile.read(dir, identity.logId());
+        long recorded = StartFile.read(dir, identity.logId(), sys);
         Map.Entry<Long, java.nio.file.Path> lowest = recorded > start ? null : DataFiles.list(dir).firstEntry();
         long found = recorded > start ? recorded
                 : lowest != null ? Math.max(start, lowest.getKey() + FileHeader.SIZE) : start;
@@ -525,7 +525,7 @@ final class Chain {
             }
             if (directoryDirty) {
                 directoryDirty = false;
-                StartFile.syncDirectory(dir);
+                DataFiles.syncDirectory(dir);
             }
         } finally {
             chainLock.unlock();
@@ -567,7 +567,7 @@ final class Chain {
             if (position <= start) {
                 return;
             }
-            StartFile.write(dir, identity.logId(), position);
+            StartFile.write(dir, identity.logId(), position, sys);
             start = position;
             letGoBelow(position);
             deleteBelow(position);
@@ -594,7 +594,7 @@ final class Chain {
             }
         }
         if (deleted) {
-            StartFile.syncDirectory(dir);
+            DataFiles.syncDirectory(dir);
         }
     }
 
@@ -681,7 +681,7 @@ final class Chain {
             }
             if (directoryDirty) {
                 directoryDirty = false;
-                failure = LogFile.attempt(failure, () -> StartFile.syncDirectory(dir));
+                failure = LogFile.attempt(failure, () -> DataFiles.syncDirectory(dir));
             }
             for (LogFile f : files.values()) {
                 failure = LogFile.attempt(failure, f::close);
