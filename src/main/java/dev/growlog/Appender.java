@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The single writer of a log: frames records into the mapping and grows the file ahead of
- * them. Not thread-safe: {@link GrowLog} calls it under its append lock.
+ * them. Not thread-safe: the writer ({@link WriterSide}) calls it under the append lock.
  *
  * <p>Growth reserves disk blocks before the file is extended and before any page of the new
  * range is touched, so a full disk is a {@link LogFullException} here, never a SIGBUS later.
