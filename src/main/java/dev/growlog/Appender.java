@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The single writer of a log: frames records into the mapping and grows the file ahead of
- * them. Not thread-safe: {@link GrowLog} calls it under its append lock.
+ * them. Not thread-safe: the writer ({@link WriterSide}) calls it under the append lock.
  *
  * <p>Growth reserves disk blocks before the file is extended and before any page of the new
  * range is touched, so a full disk is a {@link LogFullException} here, never a SIGBUS later.
@@ -48,6 +48,8 @@ final class Appender {
     private final long span;
     private final int segmentShift;
     private final long segmentMask;
+    /** The writer's failure state, shared by every file of the log; a file shrunk under the mapping sets it. */
+    private final WriterFailure failure;
 
     /**
      * Position of the next record. Written with release semantics after each record is
@@ -103,13 +105,14 @@ final class Appender {
     private record NextView(long segment, long generation, ByteBuffer view) {
     }
 
-    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config, long base, long span,
-             long end, long records, long payloadBytes, long fileSize) {
+    Appender(Path file, Syscalls sys, int fd, GrowableMapping mapping, GrowLogConfig config, WriterFailure failure,
+             long base, long span, long end, long records, long payloadBytes, long fileSize) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
         this.mapping = mapping;
         this.config = config;
+        this.failure = failure;
         this.base = base;
         this.span = span;
         this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
@@ -332,8 +335,9 @@ final class Appender {
         // Only growth under the append lock, which this thread holds, changes the file size.
         long actual = sys.size(file, fd);
         if (actual < fileSize) {
-            throw new CorruptLogException(file, actual, "file shrank while open: actual size=" + actual
-                    + " expected=" + fileSize + " (truncated by another process?)");
+            // Appends into the lost pages would SIGBUS: the writer refuses from now on.
+            throw failure.fail(new CorruptLogException(file, actual, "file shrank while open: actual size=" + actual
+                    + " expected=" + fileSize + " (truncated by another process?)"));
         }
         if (target > fileSize) {
             long newSize = growthSize(fileSize, target);

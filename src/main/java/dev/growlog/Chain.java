@@ -91,6 +91,8 @@ final class Chain {
     private volatile String blockedBy;
     /** A roll sealed a file that lies wholly below the start; set under the append lock. */
     private volatile boolean droppedAtRoll;
+    /** The writer's failure state, shared by its files: once failed, appends and syncs are refused. */
+    private final WriterFailure failure;
 
     Chain(Path dir, Syscalls sys, GrowLogConfig config, FileOpener.Identity identity, int lockFd, long start) {
         this.dir = dir;
@@ -102,6 +104,7 @@ final class Chain {
         this.refreshedAt = System.nanoTime();
         this.appendLock = new OrderedLock(LockOrder.WRITE, null);
         this.chainLock = new OrderedLock(LockOrder.CHAIN, null);
+        this.failure = new WriterFailure(dir);
         this.background = lockFd < 0 ? null : daemonExecutor("growlog-preparer " + dir.getFileName());
         this.retirer = lockFd < 0 ? null : daemonExecutor("growlog-retirer " + dir.getFileName());
         this.budget = lockFd < 0 || config.retentionBytes() == 0 ? null
@@ -149,10 +152,10 @@ final class Chain {
                     : dev.growlog.internal.chain.CursorStore.of(dir, identity.logId(), sys).list()) {
                 cursors.add(new Retention.Cursor(c.name(), c.position(), c.lastCommitMillis()));
             }
-            // Besides data files: cursors, the lock, and the start file with room for the copy
-            // that replaces it when the start moves.
+            // Besides data files: cursors, the lock, and room for the start file, which the
+            // first move of the start makes (it never grows after).
             long others = budget == null ? 0 : budget.used() - onDisk.stream().mapToLong(Retention.DataFile::diskBytes)
-                    .sum() + 2L * sys.pageSize();
+                    .sum() + StartFile.FILE_SIZE;
             Retention.Limits limits = new Retention.Limits(budget == null ? Retention.UNLIMITED : budget.budget() - others,
                     config.retentionAge(), config.retentionPolicy(), config.cursorTimeout());
             Retention.Plan plan = Retention.plan(onDisk, identity.span(), FileHeader.SIZE, cursors, limits, now,
@@ -160,7 +163,7 @@ final class Chain {
             if (plan.drop() > 0) {
                 long newStart = onDisk.get(plan.drop()).index() * identity.span() + FileHeader.SIZE;
                 if (newStart > start) {
-                    StartFile.write(dir, identity.logId(), newStart);
+                    StartFile.write(dir, identity.logId(), newStart, sys);
                     start = newStart;
                     letGoBelow(newStart);
                     deleteBelow(newStart);
@@ -207,6 +210,11 @@ final class Chain {
         return sys;
     }
 
+    /** The writer's failure state, shared by the writer's files. */
+    WriterFailure failure() {
+        return failure;
+    }
+
     /**
      * The file a batch goes to: the writer's current file when the whole batch fits after its
      * end, else the next one (rolling). A batch never spans files. Under the append lock.
@@ -215,7 +223,7 @@ final class Chain {
      */
     LogFile fileFor(RecordBatch batch) throws IOException {
         LogFile f = current;
-        f.checkpointer().checkUsable();
+        failure.check();
         if (f.appender().fits(batch)) {
             return f;
         }
@@ -347,7 +355,7 @@ final class Chain {
             return; // letting go of a file waits for its leases: not from inside one
         }
         refreshedAt = System.nanoTime();
-        long recorded = StartFile.read(dir, identity.logId());
+        long recorded = StartFile.read(dir, identity.logId(), sys);
         Map.Entry<Long, java.nio.file.Path> lowest = recorded > start ? null : DataFiles.list(dir).firstEntry();
         long found = recorded > start ? recorded
                 : lowest != null ? Math.max(start, lowest.getKey() + FileHeader.SIZE) : start;
@@ -385,7 +393,7 @@ final class Chain {
      */
     LogFile fileFor(int length) throws IOException {
         LogFile f = current;
-        f.checkpointer().checkUsable();
+        failure.check();
         if (f.appender().fits(length)) {
             return f;
         }
@@ -479,10 +487,10 @@ final class Chain {
             }
         }
         LogFile next = FileOpener.openPrepared(temp, DataFiles.path(dir, index, identity.span()), identity(index),
-                config, sys, appendLock);
+                config, sys, appendLock, failure);
         next.appender().budget(budget);
         if (config.pretouchAhead() > 0) {
-            next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), next.checkpointer(),
+            next.appender().startPretoucher(new Pretoucher(next.file(), sys, next.appender(), failure,
                     next.mapping(), appendLock, config.pretouchAhead()));
         }
         return next;
@@ -495,11 +503,8 @@ final class Chain {
         } catch (IllegalStateException closing) {
             // closed meanwhile: close retires what is left
         } catch (IOException e) {
-            LogFile f = current;
-            if (f != null && f.checkpointer() != null) {
-                f.checkpointer().fail(new GrowLogException(dir, "background sync of a sealed file of " + dir
-                        + " failed; the log refuses further appends", e));
-            }
+            failure.fail(new GrowLogException(dir, "background sync of a sealed file of " + dir
+                    + " failed; the log refuses further appends", e));
         }
     }
 
@@ -520,7 +525,7 @@ final class Chain {
             }
             if (directoryDirty) {
                 directoryDirty = false;
-                StartFile.syncDirectory(dir);
+                DataFiles.syncDirectory(dir);
             }
         } finally {
             chainLock.unlock();
@@ -562,7 +567,7 @@ final class Chain {
             if (position <= start) {
                 return;
             }
-            StartFile.write(dir, identity.logId(), position);
+            StartFile.write(dir, identity.logId(), position, sys);
             start = position;
             letGoBelow(position);
             deleteBelow(position);
@@ -589,7 +594,7 @@ final class Chain {
             }
         }
         if (deleted) {
-            StartFile.syncDirectory(dir);
+            DataFiles.syncDirectory(dir);
         }
     }
 
@@ -676,7 +681,7 @@ final class Chain {
             }
             if (directoryDirty) {
                 directoryDirty = false;
-                failure = LogFile.attempt(failure, () -> StartFile.syncDirectory(dir));
+                failure = LogFile.attempt(failure, () -> DataFiles.syncDirectory(dir));
             }
             for (LogFile f : files.values()) {
                 failure = LogFile.attempt(failure, f::close);

@@ -1,6 +1,5 @@
 package dev.growlog;
 
-import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.NativeCallException;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Makes appended records durable: writes their pages to disk, then the header checkpoint.
@@ -41,8 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Crash safety</h2>
  * The pages are synced inside a lease, so the mapping cannot move under {@code msync}. A
  * failed sync is fatal: the kernel may have dropped the dirty pages it could not write, so
- * retrying could report success for lost data. The writer then refuses appends and syncs with
- * the original error.
+ * retrying could report success for lost data. It moves the log's {@link WriterFailure} to the
+ * failed state, and the writer then refuses appends and syncs, in every file, with the original
+ * error.
  *
  * <p>Lock order ({@link LockOrder}): the sync lock, then the append lock, then a lease. A sync
  * waits for other threads and for leases, so it is refused inside a lease.
@@ -78,20 +77,20 @@ final class Checkpointer {
     private volatile long syncedEnd;
     /** The checkpoint the header page held when it was last synced; under the sync lock. */
     private long headerSynced;
-    /** Set when a sync failed; from then on appends and syncs fail with it. */
-    private volatile GrowLogException failure;
+    /** The writer's failure state, shared by every file of the log; a failed sync sets it. */
+    private final WriterFailure failure;
     /** Completed syncs. */
     private volatile long syncs;
-    private Thread flusher;
 
     Checkpointer(Path file, Syscalls sys, int fd, GrowableMapping mapping, Appender appender,
-                 OrderedLock appendLock, long syncedEnd) {
+                 OrderedLock appendLock, WriterFailure failure, long syncedEnd) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
         this.mapping = mapping;
         this.appender = appender;
         this.appendLock = appendLock;
+        this.failure = failure;
         this.syncLock = new OrderedLock(LockOrder.SYNC, mapping);
         this.syncedEnd = syncedEnd;
         this.headerSynced = syncedEnd;
@@ -99,7 +98,7 @@ final class Checkpointer {
 
     /** Returns once every record before {@code target} is durable. */
     void syncTo(long target) throws IOException {
-        checkUsable();
+        failure.check();
         if (syncedEnd >= target) {
             return;
         }
@@ -123,7 +122,7 @@ final class Checkpointer {
                 }
             }
         }
-        checkUsable();
+        failure.check();
     }
 
     /**
@@ -134,14 +133,14 @@ final class Checkpointer {
         boolean interrupted = false;
         try {
             synchronized (turn) {
-                while (syncing && syncedEnd < target && failure == null) {
+                while (syncing && syncedEnd < target && !failure.failed()) {
                     try {
                         turn.wait();
                     } catch (InterruptedException e) {
                         interrupted = true; // a sync takes milliseconds: finish waiting, keep the flag
                     }
                 }
-                if (syncedEnd >= target || failure != null) {
+                if (syncedEnd >= target || failure.failed()) {
                     return false;
                 }
                 syncing = true;
@@ -173,7 +172,7 @@ final class Checkpointer {
     private void syncAppended() throws IOException {
         syncLock.lock();
         try {
-            checkUsable();
+            failure.check();
             Counts counts = counts();
             if (counts.end <= syncedEnd) {
                 return;
@@ -249,13 +248,13 @@ final class Checkpointer {
         long mapped = mapping.mappedLength();
         long size = sys.size(file, fd);
         if (size < mapped) {
-            throw fail(new CorruptLogException(file, size, "file shrank while open: actual size=" + size
+            throw failure.fail(new CorruptLogException(file, size, "file shrank while open: actual size=" + size
                     + " expected at least " + mapped + " (truncated by another process?)"));
         }
     }
 
     private GrowLogException failedSync(NativeCallException e) {
-        return fail(new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
+        return failure.fail(new GrowLogException(file, "sync of " + file + " failed; the log refuses further appends"
                 + " and syncs (records after position " + syncedEnd + " may not be durable)", e));
     }
 
@@ -269,27 +268,6 @@ final class Checkpointer {
         syncedEnd = from;
     }
 
-    /** Moves the writer to the failed state with {@code e}; returns it for throwing. */
-    GrowLogException fail(GrowLogException e) {
-        synchronized (turn) {
-            failure = e;
-            turn.notifyAll();
-        }
-        return e;
-    }
-
-    void checkUsable() throws GrowLogException {
-        GrowLogException failed = failure;
-        if (failed != null) {
-            throw new GrowLogException(file, "log " + file + " failed earlier and refuses writes: "
-                    + failed.getMessage(), failed);
-        }
-    }
-
-    boolean failed() {
-        return failure != null;
-    }
-
     long syncedEnd() {
         return syncedEnd;
     }
@@ -300,37 +278,5 @@ final class Checkpointer {
 
     long syncs() {
         return syncs;
-    }
-
-    /** Starts a daemon thread that syncs every {@code intervalNanos} while there is something new. */
-    void startFlusher(long intervalNanos) {
-        flusher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                LockSupport.parkNanos(intervalNanos);
-                try {
-                    syncTo(appender.end());
-                } catch (ClosedLogException | GrowLogException stop) {
-                    return; // closed, or failed: the failure is reported to the next append
-                } catch (IOException e) {
-                    fail(new GrowLogException(file, "background sync of " + file + " failed", e));
-                    return;
-                }
-            }
-        }, "growlog-flusher " + file.getFileName());
-        flusher.setDaemon(true);
-        flusher.start();
-    }
-
-    /** Stops the flusher and waits for it; call before the final checkpoint. */
-    void stopFlusher() {
-        Thread thread = flusher;
-        if (thread != null) {
-            thread.interrupt(); // also ends its parkNanos
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.growlog;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -52,13 +54,20 @@ final class DataFiles {
         return files;
     }
 
-    /** The temporary files growlog left in {@code dir} (half-made files, start files being written). */
+    /** Makes the directory's entries (renames, deletions, new files) durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    /** The temporary files growlog left in {@code dir} (half-made data files and start files). */
     static List<Path> temporary(Path dir) throws IOException {
         List<Path> temps = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
             entries.forEach(p -> {
                 String name = p.getFileName().toString();
-                if (name.startsWith(".") && (name.endsWith(".creating") || name.endsWith(".writing"))) {
+                if (name.startsWith(".") && name.endsWith(".creating")) {
                     temps.add(p);
                 }
             });

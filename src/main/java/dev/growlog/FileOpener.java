@@ -43,7 +43,8 @@ final class FileOpener {
      * look past it. Starts a pretoucher when {@code pretouch} and the configuration ask for one.
      */
     static LogFile openWritable(Path file, Identity expected, GrowLogConfig config, Syscalls sys,
-                                OrderedLock appendLock, boolean keepDamage, boolean pretouch) throws IOException {
+                                OrderedLock appendLock, WriterFailure failure, boolean keepDamage, boolean pretouch)
+            throws IOException {
         int fd = sys.open(file, true, false);
         GrowableMapping mapping = null;
         try {
@@ -70,17 +71,17 @@ final class FileOpener {
             if (config.smallFolios()) {
                 mapping.adviseSmallFolios(); // after recovery, which reads with readahead
             }
-            Appender appender = new Appender(file, sys, fd, mapping, config, base, header.span(), scan.end(),
+            Appender appender = new Appender(file, sys, fd, mapping, config, failure, base, header.span(), scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes(), size);
-            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, from);
+            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, failure, from);
             checkpointer.checkpoint(false);
             RecoveryReport report = new RecoveryReport(header.cleanShutdown(), base + header.checkpoint(),
                     base + from, scan.records(), base + scan.end(), cut != null, cut, zeroed, kept);
-            LogFile log = new LogFile(file, sys, fd, mapping, base, header.span(), appender, checkpointer, null,
-                    report);
+            LogFile log = new LogFile(file, sys, fd, mapping, base, header.span(), appender, checkpointer, failure,
+                    null, report);
             if (pretouch && config.pretouchAhead() > 0) {
-                appender.startPretoucher(new Pretoucher(file, sys, appender, checkpointer, mapping, appendLock,
+                appender.startPretoucher(new Pretoucher(file, sys, appender, failure, mapping, appendLock,
                         config.pretouchAhead()));
             }
             return log;
@@ -108,7 +109,7 @@ final class FileOpener {
                     base, new Follower.Found(scan.end(),
                     (fromCheckpoint ? header.checkpointRecords() : 0) + scan.records(),
                     (fromCheckpoint ? header.checkpointBytes() : 0) + scan.bytes()));
-            return new LogFile(file, sys, fd, mapping, base, header.span(), null, null, follower, report);
+            return new LogFile(file, sys, fd, mapping, base, header.span(), null, null, null, follower, report);
         } catch (IOException | RuntimeException | Error e) {
             release(sys, file, fd, mapping, e);
             throw e;
@@ -121,7 +122,7 @@ final class FileOpener {
      * synced. Used to prepare the next file of a chain before the writer rolls to it.
      */
     static LogFile openPrepared(Path temp, Path file, Identity expected, GrowLogConfig config, Syscalls sys,
-                                OrderedLock appendLock) throws IOException {
+                                OrderedLock appendLock, WriterFailure failure) throws IOException {
         int fd = sys.open(temp, true, false);
         GrowableMapping mapping = null;
         try {
@@ -132,13 +133,13 @@ final class FileOpener {
                 mapping.adviseSmallFolios();
             }
             long end = FileHeader.SIZE;
-            Appender appender = new Appender(file, sys, fd, mapping, config, header.base(), header.span(), end, 0, 0,
-                    size);
-            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, end);
+            Appender appender = new Appender(file, sys, fd, mapping, config, failure, header.base(), header.span(), end,
+                    0, 0, size);
+            Checkpointer checkpointer = new Checkpointer(file, sys, fd, mapping, appender, appendLock, failure, end);
             RecoveryReport report = new RecoveryReport(false, header.base() + end, header.base() + end, 0,
                     header.base() + end, false, null, 0, List.of());
-            return new LogFile(file, sys, fd, mapping, header.base(), header.span(), appender, checkpointer, null,
-                    report);
+            return new LogFile(file, sys, fd, mapping, header.base(), header.span(), appender, checkpointer, failure,
+                    null, report);
         } catch (IOException | RuntimeException | Error e) {
             release(sys, temp, fd, mapping, e);
             throw e;

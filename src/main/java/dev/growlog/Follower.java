@@ -79,7 +79,7 @@ final class Follower {
             followGrowth();
             Found last = found;
             RecordScanner.Result scan = RecordScanner.inLeases(mapping, base, last.end(), false, Long.MAX_VALUE,
-                    GrowLog.SCAN_PIECE, position -> { });
+                    RecordScanner.LEASE_PIECE, position -> { });
             found = new Found(scan.end(), last.records() + scan.records(), last.bytes() + scan.bytes());
             return found;
         } finally {

@@ -2,27 +2,20 @@ package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
-import dev.growlog.error.GrowLogException;
-import dev.growlog.error.LogFullException;
 import dev.growlog.error.RecordsDroppedException;
 import dev.growlog.internal.chain.CursorStore;
 import dev.growlog.internal.format.FileHeader;
-import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
-import dev.growlog.internal.recovery.RecordCursor;
 import dev.growlog.internal.recovery.RecordScanner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
@@ -64,22 +57,14 @@ import java.util.function.LongConsumer;
  * guard against a truncation that races a read or a write.
  */
 public final class GrowLog implements AutoCloseable {
-    /** Bytes a long scan covers inside one lease. */
-    static final long SCAN_PIECE = 8L << 20;
-
     private final Chain chain;
     private final Path dir;
     private final int maxPayload;
-    private final Durability durability;
     private final RecoveryReport recovery;
-    /** Wakes tailers in this process after each append and at close. */
-    private final Signal appended = new Signal();
+    /** The writer, or the read-only log's way of following one. */
+    private final LogSide side;
+    private final RecordFinder finder;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile boolean closed;
-    /** Nanoseconds between interval syncs. */
-    private final long flusherNanos;
-    /** Interval syncs; null unless the durability policy is {@link Durability#INTERVAL}. */
-    private final Thread flusher;
 
     /** The log's durable cursors, made when first used. */
     private Cursors cursors;
@@ -88,10 +73,9 @@ public final class GrowLog implements AutoCloseable {
         this.chain = chain;
         this.dir = chain.dir();
         this.maxPayload = GrowLogConfig.maxPayload(chain.segmentSize());
-        this.durability = chain.isReadOnly() ? Durability.NONE : config.durability();
         this.recovery = recovery;
-        this.flusherNanos = config.syncInterval().toNanos();
-        this.flusher = durability == Durability.INTERVAL ? startFlusher() : null;
+        this.side = chain.isReadOnly() ? new ReadOnlySide(chain, recovery) : new WriterSide(chain, config, maxPayload);
+        this.finder = new RecordFinder(chain, side);
     }
 
     /**
@@ -194,20 +178,12 @@ public final class GrowLog implements AutoCloseable {
      * @param length  how many bytes the record has
      * @return the record's position
      * @throws IndexOutOfBoundsException when the range lies outside {@code payload}
-     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
-     * @throws IllegalStateException when the log is read-only, or closed
-     *                               ({@link ClosedLogException}), or when called from a
-     *                               zero-copy handler and it cannot run at once (see
-     *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
-     *                                            free-space floor reached; nothing was
-     *                                            appended and the log stays usable
-     * @throws IOException when growing the file fails, or the writer has failed (after a failed
-     *                     sync, or a file shrunk by another process) and refuses writes
+     * @throws IOException as for {@link #append(byte[])}, which also lists the unchecked
+     *                     exceptions
      */
     public long append(byte[] payload, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, payload.length);
-        return append((Object) payload, offset, length, durability == Durability.EVERY_APPEND);
+        return writer().append(payload, offset, length);
     }
 
     /**
@@ -216,19 +192,11 @@ public final class GrowLog implements AutoCloseable {
      *
      * @param payload holds the record's bytes between its position and limit
      * @return the record's position
-     * @throws IllegalArgumentException when the payload is longer than {@link #maxPayload()}
-     * @throws IllegalStateException when the log is read-only, or closed
-     *                               ({@link ClosedLogException}), or when called from a
-     *                               zero-copy handler and it cannot run at once (see
-     *                               {@link RecordHandler})
-     * @throws dev.growlog.error.LogFullException when the log cannot grow or roll: disk full or
-     *                                            free-space floor reached; nothing was
-     *                                            appended and the log stays usable
-     * @throws IOException when growing the file fails, or the writer has failed (after a failed
-     *                     sync, or a file shrunk by another process) and refuses writes
+     * @throws IOException as for {@link #append(byte[])}, which also lists the unchecked
+     *                     exceptions
      */
     public long append(ByteBuffer payload) throws IOException {
-        return append(payload, 0, payload.remaining(), durability == Durability.EVERY_APPEND);
+        return writer().append(payload, 0, payload.remaining());
     }
 
     /**
@@ -249,7 +217,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes, or the sync fails
      */
     public long appendDurable(byte[] payload) throws IOException {
-        return append((Object) payload, 0, payload.length, true);
+        return writer().appendDurable(payload, 0, payload.length);
     }
 
     /**
@@ -262,7 +230,7 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public long appendDurable(ByteBuffer payload) throws IOException {
-        return append(payload, 0, payload.remaining(), true);
+        return writer().appendDurable(payload, 0, payload.remaining());
     }
 
     /**
@@ -286,7 +254,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes
      */
     public void append(RecordBatch batch) throws IOException {
-        append(batch, 0, batch.longest(), durability == Durability.EVERY_APPEND);
+        writer().append(batch, 0, batch.longest());
     }
 
     /**
@@ -298,78 +266,7 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public void appendDurable(RecordBatch batch) throws IOException {
-        append(batch, 0, batch.longest(), true);
-    }
-
-    /**
-     * The one append path: checks, writes {@code records} (a byte[] range, a ByteBuffer or a
-     * RecordBatch) under the append lock, wakes tailers, and syncs when durable. Returns the
-     * position of a single record; -1 for a batch, whose positions are in it.
-     */
-    private long append(Object records, int offset, int length, boolean durable) throws IOException {
-        checkAppend(length, durable);
-        try {
-            return appendOnce(records, offset, length, durable);
-        } catch (DiskBudget.OverBudget full) {
-            // Outside the append lock: retention takes the chain lock and waits for readers of
-            // the files it deletes.
-            String blocked = chain.enforceRetention(full.bytes());
-            try {
-                return appendOnce(records, offset, length, durable);
-            } catch (DiskBudget.OverBudget still) {
-                throw new LogFullException(dir, still.getMessage() + (blocked == null ? ""
-                        : "; retention could not make room: " + blocked) + "; nothing was appended, and appends "
-                        + "work again once the cursor moves past that file or the budget allows", still);
-            }
-        }
-    }
-
-    private long appendOnce(Object records, int offset, int length, boolean durable) throws IOException {
-        OrderedLock lock = writerLock();
-        LogFile file;
-        long position = -1;
-        long end;
-        lock.lockOrRefuse("append");
-        try {
-            checkWritable();
-            if (records instanceof RecordBatch) {
-                file = chain.fileFor((RecordBatch) records);
-                file.append((RecordBatch) records);
-            } else {
-                file = chain.fileFor(length);
-                position = records instanceof byte[] ? file.append((byte[]) records, offset, length)
-                        : file.append((ByteBuffer) records);
-            }
-            end = file.appender().end();
-            chain.appended(file, end);
-        } finally {
-            lock.unlock();
-        }
-        chain.dropSealedBelowStart();
-        appended.signalAll();
-        if (durable) {
-            chain.syncTo(file, end);
-        }
-        return position < 0 ? -1 : file.base() + position;
-    }
-
-    private OrderedLock writerLock() {
-        checkOpen();
-        if (chain.isReadOnly()) {
-            throw new IllegalStateException("log " + dir + " is open read-only");
-        }
-        return chain.appendLock();
-    }
-
-    /**
-     * Checks an append before anything is written: its length, and that a durable one, which
-     * waits for a sync, is not made inside a lease.
-     */
-    private void checkAppend(int length, boolean durable) {
-        checkLength(length);
-        if (durable) {
-            GrowableMapping.refuseInsideAnyLease("a durable append", dir);
-        }
+        writer().appendDurable(batch, 0, batch.longest());
     }
 
     /**
@@ -383,14 +280,7 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when the sync fails, or the writer failed earlier
      */
     public void sync() throws IOException {
-        writerLock();
-        LogFile file = chain.current();
-        file.checkpointer().checkUsable();
-        long end = file.appender().end();
-        if (file.checkpointer().syncedEnd() < end) {
-            GrowableMapping.refuseInsideAnyLease("sync", dir);
-        }
-        chain.syncTo(file, end);
+        writer().sync();
     }
 
     /**
@@ -405,7 +295,7 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when following another process's writes fails
      */
     public byte[] read(long position) throws IOException {
-        return atRecord(position, (file, cursor) -> {
+        return finder.atRecord(position, (file, cursor) -> {
             byte[] payload = new byte[cursor.length()];
             if (!cursor.copyPayload(payload, 0)) {
                 throw file.corrupt(cursor.position(), cursor.problem());
@@ -428,7 +318,7 @@ public final class GrowLog implements AutoCloseable {
      */
     public void read(long position, RecordHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
-        atRecord(position, (file, cursor) -> {
+        finder.atRecord(position, (file, cursor) -> {
             if (!cursor.verifyInPlace()) {
                 throw file.corrupt(cursor.position(), cursor.problem());
             }
@@ -439,48 +329,12 @@ public final class GrowLog implements AutoCloseable {
         });
     }
 
-    private interface FileAction<T> {
-        T apply(LogFile file, RecordCursor cursor) throws IOException;
-    }
-
-    /** Runs {@code action} inside a lease with a cursor on the record at {@code position}. */
-    private <T> T atRecord(long position, FileAction<T> action) throws IOException {
-        checkPosition(position, false);
-        for (int attempt = 0; ; attempt++) {
-            LogFile file = fileOf(position);
-            try {
-                return file.atRecord(position - file.base(), position == startPosition(),
-                        cursor -> action.apply(file, cursor));
-            } catch (ClosedLogException closedUnderUs) {
-                reopened(closedUnderUs, attempt, position);
-            }
-        }
-    }
-
     /**
-     * After a file was closed under a reader (retired after a roll, or deleted below the start):
-     * rethrows when the log itself is closed or the records were dropped, else lets the caller
-     * look the file up again.
+     * After a file was closed under a reader: rethrows when the log itself is closed or the
+     * records were dropped, else lets the caller look the file up again.
      */
     void reopened(ClosedLogException closedUnderUs, int attempt, long position) throws IOException {
-        checkOpen();
-        chain.checkNotDropped(position);
-        if (attempt > 100) {
-            throw closedUnderUs;
-        }
-    }
-
-    /** The open file that holds {@code position}; IllegalArgumentException when there is none. */
-    private LogFile fileOf(long position) throws IOException {
-        LogFile file = chain.fileAt(position / chain.span());
-        if (file == null) {
-            throw notARecord(position, "no data file holds it");
-        }
-        return file;
-    }
-
-    private IllegalArgumentException notARecord(long position, String why) {
-        return new IllegalArgumentException("no record starts at position " + position + " in " + dir + ": " + why);
+        RecordFinder.reopened(chain, closedUnderUs, attempt, position);
     }
 
     /**
@@ -496,7 +350,7 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when following another process's writes fails
      */
     public LogReader reader(long position) throws IOException {
-        checkStart(position);
+        finder.checkStart(position);
         return new LogReader(this, position);
     }
 
@@ -512,28 +366,8 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when following another process's writes fails
      */
     public Tailer tailer(long position) throws IOException {
-        checkStart(position);
+        finder.checkStart(position);
         return new Tailer(this, new LogReader(this, position));
-    }
-
-    /**
-     * Checks that a record, or the end, is at {@code position}. The start position is a record
-     * boundary by definition: damage there is reported by the reader as corruption.
-     */
-    private void checkStart(long position) throws IOException {
-        checkPosition(position, true);
-        if (position == endPosition() || position == startPosition()) {
-            return;
-        }
-        for (int attempt = 0; ; attempt++) {
-            LogFile file = fileOf(position);
-            try {
-                file.checkRecordStart(position - file.base());
-                return;
-            } catch (ClosedLogException closedUnderUs) {
-                reopened(closedUnderUs, attempt, position);
-            }
-        }
     }
 
     /**
@@ -555,15 +389,13 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when the sync, writing the start file or deleting a file fails
      */
     public void truncateBefore(long position) throws IOException {
-        writerLock();
+        WriterSide writer = writer();
         GrowableMapping.refuseInsideAnyLease("truncateBefore", dir);
         if (position <= startPosition()) {
             return;
         }
-        checkStart(position);
-        sync();
-        chain.truncateBefore(position);
-        appended.wakeAll(); // tailers waiting below the new start see it at once
+        finder.checkStart(position);
+        writer.truncateBefore(position);
     }
 
     /**
@@ -637,9 +469,7 @@ public final class GrowLog implements AutoCloseable {
      * returns it as such: a file's span end stands for the next file's first record.
      */
     long checkRecordOrEnd(long position) throws IOException {
-        long normalized = chain.normalize(position);
-        checkStart(normalized);
-        return normalized;
+        return finder.checkRecordOrEnd(position);
     }
 
     /**
@@ -735,12 +565,7 @@ public final class GrowLog implements AutoCloseable {
      * @return the position of the first record that can be read
      */
     public long startPosition() {
-        try {
-            chain.refresh(true);
-        } catch (IOException | RuntimeException e) {
-            // the start last read stands; the next read or follow tries again
-        }
-        return chain.start();
+        return side.startPosition();
     }
 
     /**
@@ -752,32 +577,7 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when following another process's writes fails
      */
     public long endPosition() throws IOException {
-        checkOpen();
-        if (!chain.isReadOnly()) {
-            return chain.writerEnd();
-        }
-        chain.refresh(true);
-        return readOnlyEnd();
-    }
-
-    /** A read-only log's end: of the last file that exists, found by following it now. */
-    private long readOnlyEnd() throws IOException {
-        for (long index = chain.start() / chain.span(); ; ) {
-            LogFile file = chain.fileAt(index);
-            LogFile next = chain.fileAt(index + 1);
-            if (next != null) {
-                index++;
-                continue;
-            }
-            if (file == null) {
-                return chain.start();
-            }
-            try {
-                return Math.max(chain.start(), chain.normalize(file.base() + file.end()));
-            } catch (ClosedLogException closedUnderUs) {
-                reopened(closedUnderUs, 0, file.base() + FileHeader.SIZE);
-            }
-        }
+        return side.endPosition();
     }
 
     /**
@@ -830,20 +630,14 @@ public final class GrowLog implements AutoCloseable {
         checkOpen();
         long end = endPosition();
         Chain.Totals totals = chain.totals();
-        LogFile file = chain.isReadOnly() ? chain.fileAt(Math.max(chain.start(), end - 1) / chain.span()) : chain.current();
-        if (file == null) {
-            file = chain.fileAt(chain.start() / chain.span());
-        }
-        GrowableMapping mapping = file.mapping();
+        LogSide.FileCounters file = side.counters(end);
+        GrowableMapping mapping = file.file().mapping();
         GrowableMapping.Counters c = mapping.counters();
-        boolean writable = !chain.isReadOnly();
-        long synced = writable ? file.base() + file.checkpointer().syncedEnd() : recovery.checkpoint();
-        return new GrowLogStats(totals.records(), totals.payloadBytes(), startPosition(), end, synced,
-                writable ? file.checkpointer().syncs() : 0, writable ? file.appender().fileSize()
-                : Files.size(file.file()), mapping.mappedLength(), mapping.segmentSize(), c.headroom(), c.growths(),
+        return new GrowLogStats(totals.records(), totals.payloadBytes(), startPosition(), end, file.syncedPosition(),
+                file.syncs(), file.fileSize(), mapping.mappedLength(), mapping.segmentSize(), c.headroom(), c.growths(),
                 c.inPlaceGrowths(), c.moves(), c.generation(), c.leases(), c.maxMoveWaitNanos(),
-                c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses(),
-                writable ? file.appender().pretouchedBytes() : 0, totals.files(), totals.diskBytes(), chain.span());
+                c.totalMoveWaitNanos(), c.viewHits(), c.viewMisses(), file.pretouchedBytes(), totals.files(),
+                totals.diskBytes(), chain.span());
     }
 
     /**
@@ -862,54 +656,13 @@ public final class GrowLog implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (flusher != null) {
-            flusher.interrupt();
-            LockSupport.unpark(flusher);
-            try {
-                flusher.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        OrderedLock lock = chain.appendLock();
-        lock.lock();
-        try {
-            closed = true;
-            chain.markClosed();
-        } finally {
-            lock.unlock();
-        }
-        appended.wakeAll();
+        side.shutDown();
         chain.closeFiles();
-    }
-
-    /** Syncs every interval while there is something new, until close; failures fail the writer. */
-    private Thread startFlusher() {
-                Thread thread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                LockSupport.parkNanos(flusherNanos);
-                try {
-                    if (closed) {
-                        return;
-                    }
-                    sync();
-                } catch (GrowLogException | IllegalStateException stop) {
-                    return; // closed, or failed: the failure is reported to the next append
-                } catch (IOException e) {
-                    LogFile file = chain.current();
-                    file.checkpointer().fail(new GrowLogException(dir, "background sync of " + dir + " failed", e));
-                    return;
-                }
-            }
-        }, "growlog-flusher " + dir.getFileName());
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     @Override
     public String toString() {
-        return "GrowLog[" + dir + (isReadOnly() ? ", read-only" : "") + (closed ? ", closed" : "") + "]";
+        return "GrowLog[" + dir + (isReadOnly() ? ", read-only" : "") + (chain.isClosed() ? ", closed" : "") + "]";
     }
 
     Chain chain() {
@@ -918,24 +671,25 @@ public final class GrowLog implements AutoCloseable {
 
     /** The writer's current file's appender, or null when read-only; for tests. */
     Appender appender() {
-        return chain.isReadOnly() ? null : chain.current().appender();
+        return current().appender();
     }
 
     /** The mapping of the writer's current file, or of the read-only log's first open file; for tests. */
     GrowableMapping mapping() {
-        if (!chain.isReadOnly()) {
-            return chain.current().mapping();
-        }
+        return current().mapping();
+    }
+
+    /** The data file of the writer's current file, or of the read-only log's first open file; for tests. */
+    Path currentFile() {
+        return current().file();
+    }
+
+    private LogFile current() {
         try {
-            return chain.fileAt(chain.start() / chain.span()).mapping();
+            return side.current();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** The data file of the writer's current file; for tests and messages. */
-    Path currentFile() {
-        return chain.isReadOnly() ? mapping().file() : chain.current().file();
     }
 
     /**
@@ -944,20 +698,7 @@ public final class GrowLog implements AutoCloseable {
      */
     void awaitAppend(long position, long nanos) throws InterruptedException {
         GrowableMapping.refuseInsideAnyLease("waiting for an append", dir); // the append may have to move the mapping
-        if (chain.isReadOnly()) {
-            LockSupport.parkNanos(nanos);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            return;
-        }
-        appended.await(() -> closed || position < chain.start() || writerEndRaw() > position, nanos);
-    }
-
-    /** The writer's end, not normalized: a span end stays the span end. */
-    private long writerEndRaw() {
-        LogFile file = chain.current();
-        return file.base() + file.appender().end();
+        side.awaitAppend(position, nanos);
     }
 
     /** The checkpoint in the header of the writer's current file, as a global position; for tests. */
@@ -973,42 +714,12 @@ public final class GrowLog implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (closed) {
-            throw new ClosedLogException("log " + dir + " is closed");
-        }
-    }
-
-    private void checkWritable() throws IOException {
-        checkOpen();
         chain.checkOpen();
     }
 
-    private void checkLength(int length) {
-        if (length > maxPayload) {
-            throw new IllegalArgumentException("record of " + length + " bytes exceeds the maximum payload of "
-                    + maxPayload + " bytes (segment size minus 8) of " + dir);
-        }
-    }
-
-    private void checkPosition(long position, boolean endAllowed) throws IOException {
+    /** The writer, after checking the log is open; IllegalStateException for a read-only log. */
+    private WriterSide writer() {
         checkOpen();
-        chain.refresh(false);
-        long offset = position % chain.span();
-        boolean shaped = position >= 0 && offset >= FileHeader.SIZE && position % RecordFormat.ALIGNMENT == 0;
-        if (shaped) {
-            chain.checkNotDropped(position);
-        }
-        long end = chain.isReadOnly() ? Long.MAX_VALUE : endPosition();
-        boolean inRange = position < end || endAllowed && position == end;
-        if (shaped && !inRange) {
-            end = endPosition();
-            inRange = position < end || endAllowed && position == end;
-        }
-        if (!shaped || !inRange) {
-            throw new IllegalArgumentException("position " + position + " is not a record position in " + dir
-                    + " (records lie in [" + startPosition() + ", " + endPosition() + ") at multiples of "
-                    + RecordFormat.ALIGNMENT + ", from " + FileHeader.SIZE + " in each file of "
-                    + chain.span() + " positions)");
-        }
+        return side.writer();
     }
 }

@@ -36,9 +36,10 @@ final class LogFile implements AutoCloseable {
     private final long base;
     /** Bytes of global positions the file covers. */
     private final long span;
-    /** The writer and its checkpoints; both null for a read-only file. */
+    /** The writer, its checkpoints and the log's writer failure state; all null for a read-only file. */
     private final Appender appender;
     private final Checkpointer checkpointer;
+    private final WriterFailure writerFailure;
     /** Follows the file's growth and finds new records; null for a writer. */
     private final Follower follower;
     private final RecoveryReport recovery;
@@ -47,9 +48,9 @@ final class LogFile implements AutoCloseable {
     /** Set once a sealed file has been synced and marked cleanly shut down; it is closed after. */
     private volatile boolean retired;
 
-    /** A writer (appender and checkpointer set) or a read-only file (follower set). */
+    /** A writer (appender, checkpointer and failure set) or a read-only file (follower set). */
     LogFile(Path file, Syscalls sys, int fd, GrowableMapping mapping, long base, long span, Appender appender,
-            Checkpointer checkpointer, Follower follower, RecoveryReport recovery) {
+            Checkpointer checkpointer, WriterFailure failure, Follower follower, RecoveryReport recovery) {
         this.file = file;
         this.sys = sys;
         this.fd = fd;
@@ -58,35 +59,27 @@ final class LogFile implements AutoCloseable {
         this.span = span;
         this.appender = appender;
         this.checkpointer = checkpointer;
+        this.writerFailure = failure;
         this.follower = follower;
         this.recovery = recovery;
     }
 
-    /** Appends a record; returns its offset. The caller holds the append lock and checked the length. */
+    /**
+     * Appends a record; returns its offset. The caller holds the append lock and checked the
+     * length, and that the writer has not failed ({@link Chain#fileFor(int)}).
+     */
     long append(byte[] payload, int offset, int length) throws IOException {
-        try {
-            return writer().append(payload, offset, length);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        }
+        return writer().append(payload, offset, length);
     }
 
     /** Appends every record of the batch, storing their global positions in it; see {@link Appender#append(RecordBatch)}. */
     void append(RecordBatch batch) throws IOException {
-        try {
-            writer().append(batch);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        }
+        writer().append(batch);
     }
 
     /** As {@link #append(byte[], int, int)} for the bytes between the buffer's position and limit. */
     long append(ByteBuffer payload) throws IOException {
-        try {
-            return writer().append(payload);
-        } catch (CorruptLogException shrank) {
-            throw checkpointer.fail(shrank);
-        }
+        return writer().append(payload);
     }
 
     interface CursorAction<T> {
@@ -148,7 +141,7 @@ final class LogFile implements AutoCloseable {
 
     /** Checks the records in offsets {@code [from, limit)}, past damage; positions in the result are offsets. */
     RecordScanner.Result verify(long from, long limit, java.util.function.LongConsumer progress) {
-        return RecordScanner.inLeases(mapping, base, from, true, limit, GrowLog.SCAN_PIECE, progress);
+        return RecordScanner.inLeases(mapping, base, from, true, limit, RecordScanner.LEASE_PIECE, progress);
     }
 
     /** Applies a repair to this file, just opened with its damage kept. */
@@ -249,7 +242,6 @@ final class LogFile implements AutoCloseable {
         if (appender == null) {
             throw new IllegalStateException("file " + file + " is open read-only");
         }
-        checkpointer.checkUsable();
         return appender;
     }
 
@@ -267,7 +259,7 @@ final class LogFile implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (checkpointer != null && !checkpointer.failed()) {
+        if (checkpointer != null && !writerFailure.failed()) {
             checkpointer.checkpoint(true);
             retired = true;
         }
@@ -294,7 +286,7 @@ final class LogFile implements AutoCloseable {
         }
         IOException failure = null;
         try {
-            if (checkpointer != null && !checkpointer.failed()) {
+            if (checkpointer != null && !writerFailure.failed()) {
                 checkpointer.checkpoint(true);
             }
         } catch (IOException e) {

@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <h2>Crash safety</h2>
  * Every step of rolling and truncation leaves a state this recovers from: temporary files (a
- * next file half made, a start file half written) are deleted; data files whose span ends at or
+ * next file half made, a start file half made) are deleted; data files whose span ends at or
  * before the durable start are deleted (a deletion in progress), except the last, which stays
  * the writer's (a truncation at the end of a full file moves the start past it); a file that is not the last
  * and was not shut down cleanly (the writer crashed before it synced it after a roll) is
@@ -68,7 +68,7 @@ final class Opener {
                 onDisk.put(0L, create(dir, config, sys));
             }
             FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
-            long recorded = StartFile.read(dir, identity.logId());
+            long recorded = StartFile.read(dir, identity.logId(), sys);
             long start = Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE);
             chain = new Chain(dir, sys, config, identity, lockFd, start);
             chain.deleteBelow(start); // a truncation that stopped before it deleted every file
@@ -79,7 +79,7 @@ final class Opener {
             }
             long last = onDisk.lastKey() / identity.span();
             LogFile current = FileOpener.openWritable(onDisk.lastEntry().getValue(), chain.identity(last), config,
-                    sys, chain.appendLock(), keepDamage, true);
+                    sys, chain.appendLock(), chain.failure(), keepDamage, true);
             chain.setCurrent(current);
             current.appender().budget(chain.budget());
             retainAtOpen(chain);
@@ -130,7 +130,7 @@ final class Opener {
             throw new NoSuchFileException(dir.toString(), null, "no growlog data file in the log directory");
         }
         FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
-        long recorded = StartFile.read(dir, identity.logId());
+        long recorded = StartFile.read(dir, identity.logId(), sys);
         Chain chain = new Chain(dir, sys, config, identity, -1,
                 Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE));
         long last = onDisk.lastKey() / identity.span();
@@ -192,7 +192,7 @@ final class Opener {
             return;
         }
         LogFile f = FileOpener.openWritable(file, chain.identity(index), config, sys, chain.appendLock(),
-                keepDamage, false);
+                chain.failure(), keepDamage, false);
         try {
             chain.appendLock().lock();
             try {
@@ -222,7 +222,7 @@ final class Opener {
         try {
             FileOpener.create(temp, identity, config, sys);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            StartFile.syncDirectory(dir);
+            DataFiles.syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
         }

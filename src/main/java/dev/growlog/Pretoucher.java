@@ -52,7 +52,8 @@ final class Pretoucher implements Runnable {
     private final Path file;
     private final Syscalls sys;
     private final Appender appender;
-    private final Checkpointer checkpointer;
+    /** The writer's failure state: a file cut below the mapping sets it. */
+    private final WriterFailure failure;
     private final GrowableMapping mapping;
     private final OrderedLock appendLock;
     /** How far ahead of the writer's end to work, in bytes. */
@@ -65,12 +66,12 @@ final class Pretoucher implements Runnable {
     /** Bytes populated, for stats. */
     private volatile long populatedBytes;
 
-    Pretoucher(Path file, Syscalls sys, Appender appender, Checkpointer checkpointer, GrowableMapping mapping,
+    Pretoucher(Path file, Syscalls sys, Appender appender, WriterFailure failure, GrowableMapping mapping,
                OrderedLock appendLock, long ahead) {
         this.file = file;
         this.sys = sys;
         this.appender = appender;
-        this.checkpointer = checkpointer;
+        this.failure = failure;
         this.mapping = mapping;
         this.appendLock = appendLock;
         this.ahead = ahead;
@@ -108,7 +109,7 @@ final class Pretoucher implements Runnable {
                 return;
             } catch (CorruptLogException shrank) {
                 // The file was cut below the mapping: appends into the lost pages would SIGBUS.
-                checkpointer.fail(shrank);
+                failure.fail(shrank);
                 return;
             } catch (IOException e) {
                 // growth failed (full disk, maximum size): the writer's own growth reports it

@@ -180,8 +180,8 @@ class ChainCrashLoopTest {
         try (var names = Files.list(log)) {
             List<String> listed = names.map(p -> p.getFileName().toString()).sorted().toList();
             Path start = log.resolve(StartFile.NAME);
-            return listed + (Files.exists(start) ? ", start file " + java.nio.ByteBuffer.wrap(Files.readAllBytes(start))
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(16) : "");
+            return listed + (Files.exists(start) ? ", start file " + dev.growlog.internal.chain.StateFile.read(start,
+                    dev.growlog.internal.nativeio.Syscalls.libc()).payloadBuffer().getLong(0) : "");
         }
     }
 

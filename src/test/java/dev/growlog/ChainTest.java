@@ -246,7 +246,8 @@ class ChainTest {
             start = new ArrayList<>(written.keySet()).get(1000);
             log.sync();
             // a truncation that wrote its start file and stopped before deleting any file
-            StartFile.write(path, LogFiles.readLong(path, LogFiles.LOG_ID_OFFSET), start);
+            StartFile.write(path, LogFiles.readLong(path, LogFiles.LOG_ID_OFFSET), start,
+                    dev.growlog.internal.nativeio.Syscalls.libc());
         }
         Files.write(path.resolve("." + LogFiles.dataFileName(99 * SPAN) + ".creating"), new byte[100]);
         try (GrowLog reopened = GrowLog.open(path, ROLLING)) {

@@ -22,6 +22,11 @@ import java.util.function.LongConsumer;
 public final class RecordScanner {
     /** Damaged ranges reported at most; the scan still counts everything after. */
     public static final int MAX_REPORTED = 1000;
+    /**
+     * Bytes a long scan outside a lease ({@link #inLeases}) covers inside one lease: a move of the
+     * mapping waits for at most one piece.
+     */
+    public static final long LEASE_PIECE = 8L << 20;
     /** How far {@link #scan} looks past damage to tell a torn tail from a damaged record. */
     private static final long LOOK_AHEAD = 1 << 20;
 

@@ -1,0 +1,101 @@
+package dev.growlog;
+
+import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.format.FileHeader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A read-only log: follows a writer that may run in another process. The end is found by
+ * following the last file that exists, the start by reading the start file again, and a tailer
+ * waits by parking, since no signal crosses processes. There is no writer: appends, syncs and
+ * truncation are refused.
+ */
+final class ReadOnlySide implements LogSide {
+    private final Chain chain;
+    /** What the scan at open found; its checkpoint is the synced position stats report. */
+    private final RecoveryReport recovery;
+
+    ReadOnlySide(Chain chain, RecoveryReport recovery) {
+        this.chain = chain;
+        this.recovery = recovery;
+    }
+
+    @Override
+    public long startPosition() {
+        try {
+            chain.refresh(true);
+        } catch (IOException | RuntimeException e) {
+            // the start last read stands; the next read or follow tries again
+        }
+        return chain.start();
+    }
+
+    @Override
+    public long endPosition() throws IOException {
+        chain.checkOpen();
+        chain.refresh(true);
+        for (long index = chain.start() / chain.span(); ; ) {
+            LogFile file = chain.fileAt(index);
+            LogFile next = chain.fileAt(index + 1);
+            if (next != null) {
+                index++;
+                continue;
+            }
+            if (file == null) {
+                return chain.start();
+            }
+            try {
+                return Math.max(chain.start(), chain.normalize(file.base() + file.end()));
+            } catch (ClosedLogException closedUnderUs) {
+                RecordFinder.reopened(chain, closedUnderUs, 0, file.base() + FileHeader.SIZE);
+            }
+        }
+    }
+
+    @Override
+    public long knownEnd() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void awaitAppend(long position, long nanos) throws InterruptedException {
+        LockSupport.parkNanos(nanos);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    /** The counters of the last file up to {@code end}, or of the first when the log is empty. */
+    @Override
+    public FileCounters counters(long end) throws IOException {
+        LogFile file = chain.fileAt(Math.max(chain.start(), end - 1) / chain.span());
+        if (file == null) {
+            file = chain.fileAt(chain.start() / chain.span());
+        }
+        return new FileCounters(file, recovery.checkpoint(), 0, Files.size(file.file()), 0);
+    }
+
+    @Override
+    public WriterSide writer() {
+        throw new IllegalStateException("log " + chain.dir() + " is open read-only");
+    }
+
+    @Override
+    public LogFile current() throws IOException {
+        return chain.fileAt(chain.start() / chain.span());
+    }
+
+    @Override
+    public void shutDown() {
+        OrderedLock lock = chain.appendLock();
+        lock.lock();
+        try {
+            chain.markClosed();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
