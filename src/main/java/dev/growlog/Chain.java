@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  * before the span's end, the writer pads the current file to the span end (it is then
  * <em>sealed</em>), renames the prepared file into place and appends there. Nothing is synced on
  * that path: the sealed file is synced, marked cleanly shut down and closed by the next
- * {@link #sync} or by the background thread, whichever comes first, and the directory entry of
- * the new file is fsynced by the next sync.
+ * {@link #syncTo sync}, or by a background thread once it has waited
+ * {@link GrowLogConfig#sealedSyncDelay()} (at once when more than {@link #MAX_SEALED_WAITING}
+ * wait), whichever comes first; the directory entry of the new file is fsynced by the next sync.
+ * Until then a roll writes nothing to disk, as appends into one file do not. A prepared file
+ * starts large enough for the pretoucher to work its whole distance ahead of the writer, so the
+ * writer does not grow a small new file step by step after each roll.
  *
  * <h2>Truncation</h2>
  * {@link #truncateBefore} syncs, writes the new start to the {@link StartFile} (durable on
@@ -50,6 +56,8 @@ import java.util.concurrent.TimeUnit;
  * Readers find a file closed under them (retired or deleted) and look it up again.
  */
 final class Chain {
+    /** Sealed files that may wait for their sync at once; a roll past this syncs the oldest. */
+    static final int MAX_SEALED_WAITING = 64;
     /** How often a read-only log looks at the start file, at most, when nothing asks it to. */
     private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -79,8 +87,11 @@ final class Chain {
      * it under the append lock.
      */
     private final ExecutorService background;
-    /** Retires sealed files (takes the chain, sync and append locks); null for a read-only log. */
-    private final ExecutorService retirer;
+    /**
+     * Retires sealed files (takes the chain, sync and append locks) and applies retention after
+     * a roll; null for a read-only log.
+     */
+    private final ScheduledExecutorService retirer;
     /** The next file, prepared ahead, or null; under the append lock. */
     private LogFile prepared;
     private java.util.concurrent.Future<LogFile> preparing;
@@ -106,7 +117,7 @@ final class Chain {
         this.chainLock = new OrderedLock(LockOrder.CHAIN, null);
         this.failure = new WriterFailure(dir);
         this.background = lockFd < 0 ? null : daemonExecutor("growlog-preparer " + dir.getFileName());
-        this.retirer = lockFd < 0 ? null : daemonExecutor("growlog-retirer " + dir.getFileName());
+        this.retirer = lockFd < 0 ? null : scheduledDaemonExecutor("growlog-retirer " + dir.getFileName());
         this.budget = lockFd < 0 || config.retentionBytes() == 0 ? null
                 : new DiskBudget(dir, sys, config.retentionBytes());
     }
@@ -182,7 +193,7 @@ final class Chain {
      */
     private void retainQuietly() {
         try {
-            enforceRetention(FileOpener.initialSize(config, sys));
+            enforceRetention(preparedSize());
         } catch (IOException | IllegalStateException ignored) {
             // reported by the writer's own pass when it needs the room
         }
@@ -194,11 +205,20 @@ final class Chain {
     }
 
     private static ExecutorService daemonExecutor(String name) {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newSingleThreadExecutor(task -> daemon(task, name));
+    }
+
+    /** One daemon thread; delayed tasks still waiting when it shuts down are dropped. */
+    private static ScheduledExecutorService scheduledDaemonExecutor(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> daemon(task, name));
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** The id every file of this log carries. */
@@ -427,9 +447,29 @@ final class Chain {
         if ((old.index() + 1) * identity.span() <= start) {
             droppedAtRoll = true; // deleted by the appending thread once it lets go of the append lock
         } else {
-            retirer.execute(this::retireQuietly);
+            scheduleRetirement(old.index());
         }
         return next;
+    }
+
+    /**
+     * After a roll sealed file {@code index}: applies retention at once, and syncs, marks clean
+     * and closes the file once it has waited the sealed sync delay, or the oldest sealed files at
+     * once when more than {@link #MAX_SEALED_WAITING} wait.
+     */
+    private void scheduleRetirement(long index) {
+        if (retains()) {
+            retirer.execute(this::retainQuietly);
+        }
+        long delay = config.sealedSyncDelay().toNanos();
+        if (delay == 0) {
+            retirer.execute(() -> retireQuietly(index + 1));
+            return;
+        }
+        retirer.schedule(() -> retireQuietly(index + 1), delay, TimeUnit.NANOSECONDS);
+        if (sealed.size() > MAX_SEALED_WAITING) {
+            retirer.execute(() -> retireQuietly(index + 1 - MAX_SEALED_WAITING));
+        }
     }
 
     /**
@@ -441,7 +481,8 @@ final class Chain {
         if (droppedAtRoll) {
             droppedAtRoll = false;
             if (GrowableMapping.anyLeaseHeld()) {
-                retirer.execute(this::retireQuietly); // deleting waits for leases: not from inside one
+                long below = current.index();
+                retirer.execute(() -> retireQuietly(below)); // deleting waits for leases: not from inside one
                 return;
             }
             syncSealed(current.index());
@@ -472,15 +513,26 @@ final class Chain {
         return next;
     }
 
+    /**
+     * The size a prepared file starts with: large enough that the pretoucher works its whole
+     * distance ahead from the first record on ({@link Pretoucher#fileSizeToWorkAhead}), instead
+     * of the writer growing a small new file by doubling on its own path after every roll;
+     * never more than the span, never less than the configured initial size.
+     */
+    long preparedSize() {
+        long size = Math.max(FileOpener.initialSize(config, sys), Pretoucher.fileSizeToWorkAhead(config.pretouchAhead()));
+        return Math.min(size, identity.span());
+    }
+
     /** Writes file {@code index} under its temporary name and opens it, ready for the writer. */
     private LogFile prepare(long index) throws IOException {
         Path temp = DataFiles.temp(dir, index, identity.span());
-        long size = FileOpener.initialSize(config, sys);
+        long size = preparedSize();
         if (budget != null) {
             budget.reserve(temp, size);
         }
         try {
-            FileOpener.create(temp, identity(index), config, sys);
+            FileOpener.create(temp, identity(index), size, config, sys);
         } finally {
             if (budget != null) {
                 budget.release(size);
@@ -496,10 +548,10 @@ final class Chain {
         return next;
     }
 
-    private void retireQuietly() {
+    /** Background: retires the sealed files below index {@code below}; a failure fails the writer. */
+    private void retireQuietly(long below) {
         try {
-            syncSealed(Long.MAX_VALUE);
-            retainQuietly();
+            syncSealed(below);
         } catch (IllegalStateException closing) {
             // closed meanwhile: close retires what is left
         } catch (IOException e) {

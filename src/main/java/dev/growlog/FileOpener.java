@@ -204,9 +204,7 @@ final class FileOpener {
      * Writes a complete new, empty data file at {@code temp}: reserved blocks, the header, an
      * fdatasync. The caller renames it into place. A full disk is a {@link LogFullException}.
      */
-    static void create(Path temp, Identity identity, GrowLogConfig config, Syscalls sys) throws IOException {
-        long size = initialSize(config, sys);
-        size = Math.min(size, identity.span());
+    static void create(Path temp, Identity identity, long size, GrowLogConfig config, Syscalls sys) throws IOException {
         Files.deleteIfExists(temp);
         Files.createFile(temp);
         int fd = sys.open(temp, true, false);

@@ -45,6 +45,9 @@ import java.util.Objects;
  *       still needs the oldest file: keep it and refuse appends past the budget, or drop it</td></tr>
  *   <tr><td>cursorTimeout</td><td>24 hours</td><td>a cursor not committed for this long is
  *       abandoned: it no longer keeps files from retention</td></tr>
+ *   <tr><td>sealedSyncDelay</td><td>30 s</td><td>how long a file the writer rolled away from may
+ *       wait, unsynced, for a sync when nothing else syncs it; 0 syncs it at once, in the
+ *       background</td></tr>
  * </table>
  */
 public final class GrowLogConfig {
@@ -65,6 +68,7 @@ public final class GrowLogConfig {
     private final Duration retentionAge;
     private final RetentionPolicy retentionPolicy;
     private final Duration cursorTimeout;
+    private final Duration sealedSyncDelay;
     private final long pretouchAhead;
     /** Explicit setting, or null for the default of the durability policy. */
     private final Boolean smallFolios;
@@ -82,6 +86,7 @@ public final class GrowLogConfig {
         this.retentionAge = b.retentionAge;
         this.retentionPolicy = b.retentionPolicy;
         this.cursorTimeout = b.cursorTimeout;
+        this.sealedSyncDelay = b.sealedSyncDelay;
         this.pretouchAhead = b.pretouchAhead;
         this.smallFolios = b.smallFolios;
     }
@@ -265,6 +270,23 @@ public final class GrowLogConfig {
         return cursorTimeout;
     }
 
+    /**
+     * How long a sealed file (one the writer rolled away from) may wait for its sync when no
+     * explicit sync, durable append or sync interval comes first. Until then it stays open and
+     * unsynced, so a roll writes nothing to disk on its own, as appends into one file do not:
+     * with {@link Durability#NONE} a burst is taken at the speed of memory, not of the disk. By
+     * then the kernel has usually written the pages back on its own (its default expiry of dirty
+     * pages is 30 s), so the sync that marks the file cleanly shut down is cheap, and an open
+     * after a crash scans only the files that still wait. At most 64 sealed files wait; a roll
+     * past that syncs the oldest at once.
+     *
+     * @return the delay; 30 seconds by default, zero to sync each sealed file at once in the
+     *         background
+     */
+    public Duration sealedSyncDelay() {
+        return sealedSyncDelay;
+    }
+
     @Override
     public String toString() {
         return "GrowLogConfig{segmentSize=" + segmentSize + ", initialSize=" + initialSize + ", maxGrowthStep="
@@ -272,7 +294,7 @@ public final class GrowLogConfig {
                 + ", headroom=" + headroom + ", durability=" + durability + ", syncInterval=" + syncInterval
                 + ", minFreeSpace=" + minFreeSpace + ", pretouchAhead=" + pretouchAhead + ", smallFolios=" + smallFolios()
                 + ", retentionBytes=" + retentionBytes + ", retentionAge=" + retentionAge + ", retentionPolicy="
-                + retentionPolicy + ", cursorTimeout=" + cursorTimeout + "}";
+                + retentionPolicy + ", cursorTimeout=" + cursorTimeout + ", sealedSyncDelay=" + sealedSyncDelay + "}";
     }
 
     /**
@@ -293,6 +315,7 @@ public final class GrowLogConfig {
         private Duration retentionAge;
         private RetentionPolicy retentionPolicy = RetentionPolicy.BLOCK;
         private Duration cursorTimeout = Duration.ofHours(24);
+        private Duration sealedSyncDelay = Duration.ofSeconds(30);
         private long pretouchAhead = 8 * MIB;
         private Boolean smallFolios;
 
@@ -409,6 +432,18 @@ public final class GrowLogConfig {
         }
 
         /**
+         * How long a sealed file may wait for its sync; see {@link GrowLogConfig#sealedSyncDelay()}.
+         * Default 30 seconds.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         */
+        public Builder sealedSyncDelay(Duration delay) {
+            this.sealedSyncDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
          * Size of a segment view. Records never straddle segments, so the largest payload is this
          * minus 8. Fixed when the file is created: an existing file keeps its own. Default 64 MiB.
          *
@@ -518,6 +553,9 @@ public final class GrowLogConfig {
             }
             if (cursorTimeout.isNegative() || cursorTimeout.isZero()) {
                 throw new IllegalArgumentException("cursorTimeout must be positive: " + cursorTimeout);
+            }
+            if (sealedSyncDelay.isNegative()) {
+                throw new IllegalArgumentException("sealedSyncDelay must not be negative: " + sealedSyncDelay);
             }
             return new GrowLogConfig(this);
         }

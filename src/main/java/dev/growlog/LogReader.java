@@ -122,10 +122,12 @@ public final class LogReader implements AutoCloseable {
      */
     private LogFile locate() throws IOException {
         Chain chain = log.chain();
-        chain.refresh(false);
         nextPosition = chain.normalize(nextPosition);
-        chain.checkNotDropped(nextPosition);
         long at = nextPosition / chain.span();
+        // Crossing into another file: let go of the files deleted behind this reader now, not
+        // up to a refresh interval later, so that a fast reader holds no run of deleted files.
+        chain.refresh(file != null && file.index() != at);
+        chain.checkNotDropped(nextPosition);
         if (file == null || file.index() != at || file.isClosed()) {
             file = chain.fileAt(at);
             cursor = file == null ? null : file.cursor();

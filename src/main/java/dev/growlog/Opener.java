@@ -220,7 +220,7 @@ final class Opener {
         Path temp = DataFiles.temp(dir, 0, span);
         Path file = DataFiles.path(dir, 0, span);
         try {
-            FileOpener.create(temp, identity, config, sys);
+            FileOpener.create(temp, identity, Math.min(FileOpener.initialSize(config, sys), span), config, sys);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             DataFiles.syncDirectory(dir);
         } finally {

@@ -49,6 +49,9 @@ final class Pretoucher implements Runnable {
     /** Longest sleep between looks when the writer does not wake the thread. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /** The pretoucher works at most a {@code 1/NEAR_FRACTION} of the mapping ahead of the writer. */
+    private static final int NEAR_FRACTION = 4;
+
     private final Path file;
     private final Syscalls sys;
     private final Appender appender;
@@ -79,6 +82,11 @@ final class Pretoucher implements Runnable {
         this.thread.setDaemon(true);
     }
 
+    /** The smallest file size from which this works the whole distance {@code ahead} of the writer. */
+    static long fileSizeToWorkAhead(long ahead) {
+        return ahead * NEAR_FRACTION;
+    }
+
     void start() {
         populatedTo = appender.end();
         thread.start();
@@ -95,7 +103,7 @@ final class Pretoucher implements Runnable {
             try {
                 long end = appender.end();
                 populate(end); // first what is mapped: the writer needs it soonest
-                long near = Math.min(ahead, mapping.mappedLength() / 4);
+                long near = Math.min(ahead, mapping.mappedLength() / NEAR_FRACTION);
                 if (end + near > mapping.mappedLength()) {
                     appender.reserveAhead();
                     growAhead();
@@ -103,7 +111,7 @@ final class Pretoucher implements Runnable {
                 }
                 lookUpNextView();
                 long mapped = mapping.mappedLength();
-                near = Math.min(ahead, mapped / 4);
+                near = Math.min(ahead, mapped / NEAR_FRACTION);
                 appender.wakeAt(thread, Math.max(end, Math.min(populatedTo - ahead / 2, mapped - near)));
             } catch (ClosedLogException e) {
                 return;

@@ -28,6 +28,7 @@ class GrowLogConfigTest {
         assertThat(config.retentionAge()).isNull();
         assertThat(config.retentionPolicy()).isEqualTo(RetentionPolicy.BLOCK);
         assertThat(config.cursorTimeout()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.sealedSyncDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.headroom()).isEqualTo(64 * GIB);
         assertThat(config.durability()).isEqualTo(Durability.NONE);
         assertThat(config.syncInterval()).isEqualTo(Duration.ofMillis(100));
@@ -104,6 +105,12 @@ class GrowLogConfigTest {
     }
 
     @Test
+    void sealedSyncDelay_mayBeZero_butNotNegative() {
+        assertThat(GrowLogConfig.builder().sealedSyncDelay(Duration.ZERO).build().sealedSyncDelay()).isZero();
+        assertRejected(GrowLogConfig.builder().sealedSyncDelay(Duration.ofMillis(-1)), "sealedSyncDelay", "PT-0.001S");
+    }
+
+    @Test
     void pretouchAheadAndMinFreeSpace_mayBeZero_butNotNegative() {
         assertThat(GrowLogConfig.builder().pretouchAhead(0).minFreeSpace(0).build().pretouchAhead()).isZero();
         assertRejected(GrowLogConfig.builder().pretouchAhead(-1), "pretouchAhead", "-1");
@@ -115,7 +122,8 @@ class GrowLogConfigTest {
         assertThat(GrowLogConfig.defaults().toString()).isEqualTo("GrowLogConfig{segmentSize=67108864,"
                 + " initialSize=1048576, maxGrowthStep=268435456, rollSize=268435456, headroom=68719476736,"
                 + " durability=NONE, syncInterval=PT0.1S, minFreeSpace=0, pretouchAhead=8388608, smallFolios=false,"
-                + " retentionBytes=0, retentionAge=null, retentionPolicy=BLOCK, cursorTimeout=PT24H}");
+                + " retentionBytes=0, retentionAge=null, retentionPolicy=BLOCK, cursorTimeout=PT24H,"
+                + " sealedSyncDelay=PT30S}");
         assertThat(GrowLogConfig.builder().durability(Durability.EVERY_APPEND).build().toString())
                 .contains("smallFolios=true,");
     }

@@ -25,6 +25,14 @@ final class GrowLogSink implements AppendSink {
     }
 
     /**
+     * A new log that rolls to a new file every 64 MiB (32 MiB segments), as {@code RollBenchmark}
+     * rolls, so rolls fall inside a latency window.
+     */
+    static GrowLogSink rolling() throws IOException {
+        return open(GrowLogConfig.builder().segmentSize(32 << 20).rollSize(64L << 20).build());
+    }
+
+    /**
      * A new log created {@code size} bytes long with every page already faulted in for
      * writing, so appends up to that size neither grow the file nor take a page fault.
      */

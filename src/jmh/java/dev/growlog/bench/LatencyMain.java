@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code fallocate}, {@code mremap} and first-touch page faults fall inside the window), for
  * growlog, Chronicle Queue and the raw mapping, in turns, for {@code --rounds} rounds. Each
  * system first runs {@code --warmup} seconds the same way, discarded, so the JIT has compiled it.
+ * {@code --systems growlog,growlogRolling} compares a log that rolls every 64 MiB with one that
+ * only grows.
  *
  * <p>Each measured run starts {@code --settle} seconds (default 3) after the previous one's file
  * was deleted: freeing a file of a gigabyte or more keeps the file system's journal busy for a
@@ -88,11 +90,13 @@ public final class LatencyMain {
                 Histogram latency = new Histogram(3);
                 Histogram service = new Histogram(3);
                 long growths = -1;
+                long rolls = -1;
                 Thread.sleep(TimeUnit.SECONDS.toMillis(o.settle));
                 try (AppendSink sink = open(system)) {
                     paced(sink, payload, o.rate, o.seconds, latency, service);
                     if (sink instanceof GrowLogSink g) {
                         growths = g.log().stats().growths();
+                        rolls = g.log().endPosition() / g.log().stats().rollSize();
                     }
                 }
                 Run run = new Run(system, round, latency.getTotalCount(), latency.getValueAtPercentile(50),
@@ -104,7 +108,7 @@ public final class LatencyMain {
                                 + " max %.1f us, %d over 1 ms (service p99.9 %.2f us, max %.1f us)%s%n",
                         system, round, run.count(), run.p50() / 1e3, run.p99() / 1e3, run.p999() / 1e3,
                         run.max() / 1e3, run.over1ms(), run.serviceP999() / 1e3, run.serviceMax() / 1e3,
-                        growths >= 0 ? ", " + growths + " growths" : "");
+                        growths >= 0 ? ", " + growths + " growths" + (rolls > 0 ? ", " + rolls + " rolls" : "") : "");
                 System.gc(); // not inside the next window
             }
         }
@@ -116,6 +120,7 @@ public final class LatencyMain {
     private static AppendSink open(String system) throws IOException {
         return switch (system) {
             case "growlog" -> GrowLogSink.growing();
+            case "growlogRolling" -> GrowLogSink.rolling();
             case "chronicle" -> new ChronicleSink();
             case "raw" -> RawMappingSink.growing();
             case "fileChannel" -> new FileChannelSink();
