@@ -700,9 +700,17 @@ public final class GrowLog implements AutoCloseable {
 
     /**
      * Repairs a damaged log that no one has open for writing: opens it, checks every record of
-     * every file and either cuts the log at the first damage (deleting the files after it) or
-     * marks every damaged range skipped, keeping the valid records after it. Reports exactly
-     * what it kept and dropped; never silent.
+     * every file from the start, sealed files and the writer's alike, and either cuts the log at
+     * its first damage ({@link RepairMode#TRUNCATE}: the files after the one that holds it are
+     * deleted, and appends go on from the cut) or marks every damaged range skipped
+     * ({@link RepairMode#SKIP}: every valid record keeps its position, and readers read through).
+     * A sealed file whose records do not reach its span end (truncated, or its padding lost) is
+     * damaged from there; a file missing between two others is damaged whole: {@code TRUNCATE}
+     * cuts before it, {@code SKIP} makes it again, empty. Reports exactly what it kept and
+     * dropped, at global positions; never silent. A crash during a repair leaves a log that opens
+     * and that a second repair finishes; once it has returned, nothing after the cut comes back.
+     * The start and the cursors are not moved: a cursor past the new end is refused when it
+     * makes a reader, until the log grows past it or the cursor is moved.
      *
      * @param path the log's directory
      * @param mode cut at the first damage, or skip each damaged range
@@ -710,21 +718,12 @@ public final class GrowLog implements AutoCloseable {
      * @throws dev.growlog.error.LogLockedException when a writer has the log open
      * @throws dev.growlog.error.UnsupportedFormatException when a data file is not a growlog file
      *                                                      or has another format version
-     * @throws CorruptLogException when a file header is damaged
-     * @throws IOException when a file cannot be opened, mapped or written
+     * @throws CorruptLogException when a file header is damaged or a file does not belong to the log
+     * @throws IOException when a file cannot be opened, mapped, written or deleted
      */
     public static RepairReport repair(Path path, RepairMode mode) throws IOException {
-        // No pretoucher: repair writes through the mapping without the append lock, so nothing
-        // else may grow (and perhaps move) it meanwhile.
-        GrowLogConfig config = GrowLogConfig.builder().pretouchAhead(0).build();
-        try (GrowLog log = Opener.openWritable(Objects.requireNonNull(path, "path"), config, Syscalls.libc(), true)) {
-            return log.repair(Objects.requireNonNull(mode, "mode"));
-        }
-    }
-
-    /** Applies a repair to the writer's file of this log, just opened with its damage kept. */
-    RepairReport repair(RepairMode mode) throws IOException {
-        return chain.current().repair(mode, chain.appendLock());
+        return ChainRepairer.repair(Objects.requireNonNull(path, "path"), Objects.requireNonNull(mode, "mode"),
+                ChainRepairer.Steps.NONE);
     }
 
     /**
