@@ -77,6 +77,10 @@ final class ChainRepairer {
     private long droppedInDeletedFiles;
     /** The writer's end before the repair, when a deleted last file had it; else -1. */
     private long endBefore = -1;
+    /** Data files deleted because they lay after the cut. */
+    private int filesDeleted;
+    /** The log's span, once the chain is open. */
+    private long span;
 
     private ChainRepairer(RepairMode mode, Steps steps, Syscalls sys) {
         this.mode = mode;
@@ -90,6 +94,7 @@ final class ChainRepairer {
         // else may grow (and perhaps move) them meanwhile.
         ChainRepairer repairer = new ChainRepairer(mode, steps, Syscalls.libc());
         try (GrowLog log = Opener.openForRepair(path, CONFIG, repairer.sys, repairer)) {
+            repairer.span = log.chain().span();
             return repairer.repair(log.chain());
         }
     }
@@ -99,7 +104,6 @@ final class ChainRepairer {
     }
 
     private RepairReport repair(Chain chain) throws IOException {
-        long span = chain.span();
         LogFile writer = chain.current();
         long before = endBefore >= 0 ? endBefore : writer.base() + writer.appender().end();
         long keptBefore = 0;
@@ -229,7 +233,7 @@ final class ChainRepairer {
      * ({@code SKIP}: the open then seals it to its span end). Returns the files now on disk.
      */
     TreeMap<Long, Path> mendGaps(Chain chain, TreeMap<Long, Path> onDisk) throws IOException {
-        long span = chain.span();
+        span = chain.span();
         if (onDisk.keySet().stream().anyMatch(base -> base % span != 0)) {
             return onDisk; // a file that does not belong: refused by the open, naming it
         }
@@ -276,8 +280,13 @@ final class ChainRepairer {
     }
 
     private static Damage missingFile(Chain chain, long index, String done) {
-        return new Damage(index * chain.span() + FileHeader.SIZE, chain.span() - FileHeader.SIZE, "data file "
-                + DataFiles.path(chain.dir(), index, chain.span()) + " is missing; " + done);
+        return missingFile(chain.dir(), index, chain.span(), done);
+    }
+
+    /** The damage a data file missing between two others is: all of its records. */
+    static Damage missingFile(Path dir, long index, long span, String done) {
+        return new Damage(index * span + FileHeader.SIZE, span - FileHeader.SIZE, "data file "
+                + DataFiles.path(dir, index, span) + " is missing, with files on both sides; " + done);
     }
 
     /** Makes missing file {@code index} again, empty and not marked clean, under a temporary name first. */
@@ -292,12 +301,14 @@ final class ChainRepairer {
     /** Deletes a data file durably, so that the files left stay contiguous after a power loss too. */
     private void delete(Path dir, Path file) throws IOException {
         Files.deleteIfExists(file);
+        filesDeleted++;
         StartFile.syncDirectory(dir);
         steps.reached("deleted " + file.getFileName());
     }
 
     private RepairReport report(long kept, long dropped, long before, long after) {
         List<Damage> sorted = damage.stream().distinct().sorted(Comparator.comparingLong(Damage::position)).toList();
-        return new RepairReport(mode, sorted, kept, dropped, before, after);
+        int files = (int) sorted.stream().mapToLong(d -> d.position() / span).distinct().count();
+        return new RepairReport(mode, sorted, kept, dropped, before, after, files, filesDeleted);
     }
 }

@@ -674,17 +674,26 @@ public final class GrowLog implements AutoCloseable {
         long bytes = 0;
         long reached = from;
         List<Damage> damage = new ArrayList<>();
-        for (long index = from / chain.span(); index <= end / chain.span(); index++) {
+        // A read-only log may have a file missing before its last one: its end stops there.
+        long last = Math.max(end / chain.span(), chain.isReadOnly() ? lastOnDisk() : -1);
+        for (long index = from / chain.span(); index <= last; index++) {
             LogFile file = chain.fileAt(index);
             if (file == null) {
+                if (index < last) {
+                    damage.add(ChainRepairer.missingFile(dir, index, chain.span(), "the files after it are checked"));
+                    continue;
+                }
                 break;
             }
             long base = file.base();
             long local = Math.max(from - base, FileHeader.SIZE);
-            long limit = Math.min(end - base, chain.span());
             RecordScanner.Result r;
             try {
+                long limit = index < last ? chain.span() : end >= base ? Math.min(end - base, chain.span()) : file.end();
                 r = file.verify(local, limit, p -> progress.accept(base + p));
+                if (index < last) { // sealed: its records reach its span end
+                    r = ChainRepairer.sealedEnd(r, chain.span(), file.file(), file.mapping().mappedLength());
+                }
             } catch (ClosedLogException closedUnderUs) {
                 reopened(closedUnderUs, 0, base + local);
                 index--;
@@ -696,6 +705,12 @@ public final class GrowLog implements AutoCloseable {
             damage.addAll(Repairer.publicDamage(r, base));
         }
         return new VerifyReport(records, bytes, reached, damage);
+    }
+
+    /** Index of the last data file in the directory, or -1. */
+    private long lastOnDisk() throws IOException {
+        java.util.TreeMap<Long, Path> onDisk = DataFiles.list(dir);
+        return onDisk.isEmpty() ? -1 : onDisk.lastKey() / chain.span();
     }
 
     /**

@@ -1,17 +1,22 @@
 package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
+import dev.growlog.error.RecordsDroppedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +130,278 @@ class ChainRepairTest {
             assertThat(log.append(next)).isEqualTo(damaged);
             written.put(damaged, next);
             assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void repairSkip_ofDamageInSeveralFiles_sealedAndTheWritersAlike_skipsEachRange_withGlobalPositions()
+            throws Exception {
+        int files = dataFiles().size();
+        List<Long> damaged = List.of(recordInFile(0, 3), recordInFile(1, 0), recordInFile(3, 7),
+                recordInFile(files - 1, 2));
+        for (long position : damaged) {
+            damagePayloadAt(position);
+        }
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            assertThat(log.verify().damage()).extracting(Damage::position).containsExactlyElementsOf(damaged);
+        }
+
+        RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
+
+        assertThat(report.damage()).extracting(Damage::position).containsExactlyElementsOf(damaged);
+        assertThat(report.recordsKept()).isEqualTo(RECORDS - damaged.size());
+        assertThat(report.summary()).isEqualTo("skipped 4 damaged ranges in 4 files, kept " + (RECORDS - 4)
+                + " records, end " + report.endAfter());
+        damaged.forEach(written::remove);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            VerifyReport verify = log.verify();
+            assertThat(verify.clean()).isTrue();
+            assertThat(verify.records()).isEqualTo(RECORDS - damaged.size());
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+            assertThat(log.stats().records()).isEqualTo(RECORDS - damaged.size());
+        }
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void repairTruncate_ofDamageInSeveralFiles_cutsAtTheFirst_andReportsEveryRange() throws Exception {
+        List<Long> damaged = List.of(recordInFile(1, 4), recordInFile(2, 1), recordInFile(4, 0));
+        for (long position : damaged) {
+            damagePayloadAt(position);
+        }
+        int before = dataFiles().size();
+
+        RepairReport report = GrowLog.repair(path, RepairMode.TRUNCATE);
+
+        long first = damaged.get(0);
+        long kept = positions().stream().filter(p -> p < first).count();
+        assertThat(report.damage()).extracting(Damage::position).containsExactlyElementsOf(damaged);
+        assertThat(report.recordsKept()).isEqualTo(kept);
+        assertThat(report.recordsDropped()).isEqualTo(RECORDS - kept - damaged.size());
+        assertThat(report.endAfter()).isEqualTo(first);
+        assertThat(report.filesDeleted()).isEqualTo(before - 2);
+        assertThat(report.filesDamaged()).isEqualTo(3);
+        assertThat(report.summary()).isEqualTo("cut the log at " + first + " (first damage): kept " + kept
+                + " records, dropped " + report.recordsDropped() + " valid records after it and deleted "
+                + (before - 2) + " files; 3 damaged ranges in 3 files");
+        assertThat(dataFiles()).containsExactly(LogFiles.dataFileName(0), LogFiles.dataFileName(SPAN));
+        written.keySet().removeIf(p -> p >= first);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.verify().clean()).isTrue();
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void repairingACleanChain_changesNotOneByte_inAnyFile_inEitherMode() throws Exception {
+        Map<String, byte[]> before = contents();
+        for (RepairMode mode : RepairMode.values()) {
+            RepairReport report = GrowLog.repair(path, mode);
+            assertThat(report.damage()).isEmpty();
+            assertThat(report.recordsKept()).isEqualTo(RECORDS);
+            assertThat(report.endAfter()).isEqualTo(report.endBefore());
+            Map<String, byte[]> after = contents();
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            for (String name : before.keySet()) {
+                assertThat(after.get(name)).as("%s after a %s repair", name, mode).isEqualTo(before.get(name));
+            }
+        }
+    }
+
+    private Map<String, byte[]> contents() throws IOException {
+        Map<String, byte[]> contents = new TreeMap<>();
+        for (String name : dataFiles()) {
+            contents.put(name, Files.readAllBytes(path.resolve(name)));
+        }
+        return contents;
+    }
+
+    /** Cuts sealed file {@code index} in the middle of its record {@code n}, as an interrupted copy would. */
+    private long truncateInsideRecord(long index, int n) throws IOException {
+        long position = recordInFile(index, n);
+        try (FileChannel channel = FileChannel.open(LogFiles.dataFile(path, index, SPAN), StandardOpenOption.WRITE)) {
+            channel.truncate(position % SPAN + 8 + written.get(position).length / 2);
+        }
+        return position;
+    }
+
+    @Test
+    void aTruncatedSealedFile_isReportedNamingIt_byVerifyAndReaders_andOpensForWriting() throws Exception {
+        long cut = truncateInsideRecord(2, 30);
+        String name = LogFiles.dataFileName(2 * SPAN);
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            VerifyReport report = log.verify();
+            assertThat(report.damage()).hasSize(1);
+            assertThat(report.damage().get(0).position()).isEqualTo(cut);
+            assertThat(report.damage().get(0).length()).isEqualTo(3 * SPAN - cut);
+            assertThat(report.damage().get(0).reason()).contains(name).contains("before its span end");
+            assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class).hasMessageContaining(name);
+        }
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.verify().damage()).extracting(Damage::position).containsExactly(cut);
+            assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class).hasMessageContaining(name);
+        }
+    }
+
+    @Test
+    void aSealedFileCutAtARecordBoundary_isDamageToo_notTheEndOfTheLog() throws Exception {
+        long next = recordInFile(1, 12);
+        try (FileChannel channel = FileChannel.open(LogFiles.dataFile(path, 1, SPAN), StandardOpenOption.WRITE)) {
+            channel.truncate(next % SPAN);
+        }
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            assertThat(log.verify().damage()).extracting(Damage::position).containsExactly(next);
+            assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining(LogFiles.dataFileName(SPAN)).hasMessageContaining("before its span end");
+        }
+
+        RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
+
+        assertThat(report.damage()).extracting(Damage::position).containsExactly(next);
+        written.keySet().removeIf(p -> p >= next && p < 2 * SPAN);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.verify().clean()).isTrue();
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void aTruncatedSealedFile_repairedWithTruncate_isCutThere_andBecomesTheWritersFile() throws Exception {
+        long cut = truncateInsideRecord(2, 30);
+
+        RepairReport report = GrowLog.repair(path, RepairMode.TRUNCATE);
+
+        assertThat(report.endAfter()).isEqualTo(cut);
+        assertThat(dataFiles()).hasSize(3);
+        written.keySet().removeIf(p -> p >= cut);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.endPosition()).isEqualTo(cut);
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+            assertThat(log.append(new byte[3])).isEqualTo(cut);
+        }
+    }
+
+    @Test
+    void aTruncatedSealedFile_repairedWithSkip_isSealedAgain_andReadersReadTheFilesAfterIt() throws Exception {
+        long cut = truncateInsideRecord(2, 30);
+
+        RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
+
+        assertThat(report.damage()).extracting(Damage::position).containsExactly(cut);
+        written.keySet().removeIf(p -> p >= cut && p < 3 * SPAN);
+        assertThat(report.recordsKept()).isEqualTo(written.size());
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.verify().clean()).isTrue();
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void aMissingMiddleFile_refusesTheWriterNamingIt_isDamageForVerifyAndReaders_andTruncateCutsBeforeIt()
+            throws Exception {
+        Files.delete(LogFiles.dataFile(path, 2, SPAN));
+        String name = LogFiles.dataFileName(2 * SPAN);
+        assertThatThrownBy(() -> GrowLog.open(path, ROLLING)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining(name).hasMessageContaining("--truncate-corrupt");
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            VerifyReport report = log.verify();
+            assertThat(report.damage()).extracting(Damage::position).containsExactly(2 * SPAN + 4096);
+            assertThat(report.damage().get(0).reason()).contains(name).contains("missing");
+            long after = positions().stream().filter(p -> p < 2 * SPAN || p >= 3 * SPAN).count();
+            assertThat(report.records()).as("records of the files on both sides").isEqualTo(after);
+            assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class).hasMessageContaining(name);
+        }
+
+        RepairReport report = GrowLog.repair(path, RepairMode.TRUNCATE);
+
+        long kept = positions().stream().filter(p -> p < 2 * SPAN).count();
+        assertThat(report.damage()).extracting(Damage::position).containsExactly(2 * SPAN + 4096);
+        assertThat(report.recordsKept()).isEqualTo(kept);
+        assertThat(report.recordsDropped()).isEqualTo(positions().stream().filter(p -> p >= 3 * SPAN).count());
+        assertThat(dataFiles()).containsExactly(LogFiles.dataFileName(0), LogFiles.dataFileName(SPAN));
+        written.keySet().removeIf(p -> p >= 2 * SPAN);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+            assertThat(log.append(new byte[5])).as("the next file is made again").isEqualTo(2 * SPAN + 4096);
+        }
+    }
+
+    @Test
+    void aMissingMiddleFile_repairedWithSkip_isMadeAgainEmpty_andEveryOtherRecordKeepsItsPosition() throws Exception {
+        Files.delete(LogFiles.dataFile(path, 2, SPAN));
+
+        RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
+
+        assertThat(report.damage()).extracting(Damage::position).containsExactly(2 * SPAN + 4096);
+        written.keySet().removeIf(p -> p / SPAN == 2);
+        assertThat(report.recordsKept()).isEqualTo(written.size());
+        assertThat(report.endAfter()).isEqualTo(report.endBefore());
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.verify().clean()).isTrue();
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+        }
+    }
+
+    @Test
+    void repair_leavesDamageBeforeTheStartAlone_andNeverCutsBelowIt() throws Exception {
+        long damaged = recordInFile(2, 5);
+        long start = recordInFile(2, 9);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            log.truncateBefore(start);
+        }
+        damagePayloadAt(damaged);
+        try (GrowLog log = GrowLog.openReadOnly(path)) {
+            assertThat(log.verify().clean()).as("verify checks from the start").isTrue();
+        }
+
+        RepairReport report = GrowLog.repair(path, RepairMode.TRUNCATE);
+
+        assertThat(report.damage()).isEmpty();
+        assertThat(report.endAfter()).isEqualTo(report.endBefore());
+        written.keySet().removeIf(p -> p < start);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            assertThat(log.startPosition()).isEqualTo(start);
+            assertThat(readAll(log)).containsExactlyElementsOf(written.keySet());
+            assertThatThrownBy(() -> log.read(damaged)).isInstanceOf(RecordsDroppedException.class);
+        }
+    }
+
+    @Test
+    void afterATruncate_aCursorPastTheCutIsRefusedUntilMoved_aCursorBeforeItReadsOn_andTailersFollowNewAppends()
+            throws Exception {
+        long damaged = recordInFile(2, 5);
+        long before = recordInFile(1, 3);
+        long past = recordInFile(4, 0);
+        try (GrowLog log = GrowLog.open(path, ROLLING)) {
+            log.setCursor("behind", before);
+            log.setCursor("ahead", past);
+        }
+        damagePayloadAt(damaged);
+
+        GrowLog.repair(path, RepairMode.TRUNCATE);
+
+        written.keySet().removeIf(p -> p >= damaged);
+        try (GrowLog log = GrowLog.open(path, ROLLING);
+             Cursor behind = log.cursor("behind");
+             Cursor ahead = log.cursor("ahead")) {
+            assertThat(ahead.position()).as("cursors are not moved by a repair").isEqualTo(past);
+            assertThatThrownBy(ahead::tailer).isInstanceOf(IllegalArgumentException.class);
+            ahead.move(log.endPosition());
+            try (Tailer tailer = ahead.tailer(); LogReader reader = behind.reader()) {
+                int behindCount = 0;
+                while (reader.next()) {
+                    assertThat(reader.bytes()).isEqualTo(written.get(reader.position()));
+                    behindCount++;
+                }
+                assertThat(behindCount).isEqualTo(written.keySet().stream().filter(p -> p >= before).count());
+                long next = log.append(Payloads.numbered(7, 10));
+                assertThat(next).isEqualTo(damaged);
+                assertThat(tailer.poll(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(tailer.position()).isEqualTo(next);
+                assertThat(tailer.bytes()).isEqualTo(Payloads.numbered(7, 10));
+            }
         }
     }
 }
