@@ -689,7 +689,8 @@ public final class GrowLog implements AutoCloseable {
             long local = Math.max(from - base, FileHeader.SIZE);
             RecordScanner.Result r;
             try {
-                long limit = index < last ? chain.span() : end >= base ? Math.min(end - base, chain.span()) : file.end();
+                long limit = index < last ? chain.span()
+                        : end >= base ? Math.min(end - base, chain.span()) : file.end();
                 r = file.verify(local, limit, p -> progress.accept(base + p));
                 if (index < last) { // sealed: its records reach its span end
                     r = ChainRepairer.sealedEnd(r, chain.span(), file.file(), file.mapping().mappedLength());
@@ -980,10 +981,13 @@ public final class GrowLog implements AutoCloseable {
         return file.base() + file.checkpointInFile();
     }
 
-    /** The checkpoint of the file that holds {@code position}, as a global position. */
+    /**
+     * The checkpoint of the file that holds {@code position}, as a global position; past every
+     * position when that file is missing (damage, not a torn tail).
+     */
     long checkpointAt(long position) throws IOException {
         LogFile file = chain.fileAt(position / chain.span());
-        return file == null ? position : file.base() + file.checkpointInFile();
+        return file == null ? Long.MAX_VALUE : file.base() + file.checkpointInFile();
     }
 
     void checkOpen() {

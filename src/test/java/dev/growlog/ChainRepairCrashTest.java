@@ -80,7 +80,8 @@ class ChainRepairCrashTest {
         List<Long> read = new ArrayList<>();
         try (LogReader reader = log.reader(log.startPosition())) {
             while (reader.next()) {
-                assertThat(reader.bytes()).as("record at %d", reader.position()).isEqualTo(written.get(reader.position()));
+                assertThat(reader.bytes()).as("record at %d", reader.position())
+                        .isEqualTo(written.get(reader.position()));
                 read.add(reader.position());
             }
         } catch (CorruptLogException damage) {
@@ -133,7 +134,8 @@ class ChainRepairCrashTest {
             throws IOException {
         try (GrowLog log = GrowLog.open(crashed, ROLLING)) {
             List<Long> read = readUpToDamage(log);
-            assertThat(read).as("after a crash at '%s': the records before the cut", step).startsWith(kept.toArray(new Long[0]));
+            assertThat(read).as("after a crash at '%s': the records before the cut", step)
+                    .startsWith(kept.toArray(new Long[0]));
         }
         RepairReport again = GrowLog.repair(crashed, RepairMode.TRUNCATE);
         assertThat(again.endAfter()).as("after a crash at '%s': where the second repair cut", step).isEqualTo(cut);

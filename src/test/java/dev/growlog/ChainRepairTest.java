@@ -76,11 +76,23 @@ class ChainRepairTest {
         List<Long> read = new ArrayList<>();
         try (LogReader reader = log.reader(log.startPosition())) {
             while (reader.next()) {
-                assertThat(reader.bytes()).as("record at %d", reader.position()).isEqualTo(written.get(reader.position()));
+                assertThat(reader.bytes()).as("record at %d", reader.position())
+                        .isEqualTo(written.get(reader.position()));
                 read.add(reader.position());
             }
         }
         return read;
+    }
+
+    /** Polls a tailer from the start until it finds nothing more; returns how many records it saw. */
+    private static int drain(GrowLog log) throws Exception {
+        int n = 0;
+        try (Tailer tailer = log.tailer(log.startPosition())) {
+            while (tailer.poll(10, TimeUnit.MILLISECONDS)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test
@@ -255,6 +267,8 @@ class ChainRepairTest {
             assertThat(log.verify().damage()).extracting(Damage::position).containsExactly(next);
             assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class)
                     .hasMessageContaining(LogFiles.dataFileName(SPAN)).hasMessageContaining("before its span end");
+            assertThatThrownBy(() -> drain(log)).as("a tailer, too").isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining(LogFiles.dataFileName(SPAN));
         }
 
         RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
@@ -312,6 +326,8 @@ class ChainRepairTest {
             long after = positions().stream().filter(p -> p < 2 * SPAN || p >= 3 * SPAN).count();
             assertThat(report.records()).as("records of the files on both sides").isEqualTo(after);
             assertThatThrownBy(() -> readAll(log)).isInstanceOf(CorruptLogException.class).hasMessageContaining(name);
+            assertThatThrownBy(() -> drain(log)).as("a tailer, too").isInstanceOf(CorruptLogException.class)
+                    .hasMessageContaining(name);
         }
 
         RepairReport report = GrowLog.repair(path, RepairMode.TRUNCATE);

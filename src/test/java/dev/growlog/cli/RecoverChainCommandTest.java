@@ -74,7 +74,8 @@ class RecoverChainCommandTest {
         Cli.Result skip = Cli.in(dir).run("recover", "--skip-corrupt", "chain.glog");
 
         assertThat(skip.exitCode()).as(skip.toString()).isZero();
-        assertThat(skip.out()).contains("repaired " + log + ": skipped 2 damaged ranges in 2 files, kept 598 records, end ")
+        assertThat(skip.out())
+                .contains("repaired " + log + ": skipped 2 damaged ranges in 2 files, kept 598 records, end ")
                 .contains("skipped: damage at " + first + " (").contains("skipped: damage at " + second + " (");
         Cli.Result verify = Cli.in(dir).run("verify", "chain.glog");
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
