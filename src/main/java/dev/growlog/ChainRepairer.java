@@ -121,7 +121,7 @@ final class ChainRepairer {
                 return cutInSealed(chain, s, keptBefore, before);
             }
             keptBefore += s.result().records();
-            skipInSealed(chain, s);
+            skipInSealed(chain, s, start);
             steps.reached("skipped in file " + index);
         }
         RepairReport last = writer.repair(mode, startIn(chain, writer.index()), chain.appendLock());
@@ -155,15 +155,18 @@ final class ChainRepairer {
                 r.endAfter());
     }
 
-    /** SKIP in sealed file {@code s}: covers each damaged range, seals again a lost end, syncs, marks clean. */
-    private void skipInSealed(Chain chain, Scanned s) throws IOException {
+    /**
+     * SKIP in sealed file {@code s}: covers each damaged range that reaches past the global
+     * position {@code start}, seals again a lost end, syncs, marks the file clean.
+     */
+    private void skipInSealed(Chain chain, Scanned s, long start) throws IOException {
         long base = s.index() * chain.span();
         LogFile f = FileOpener.openWritable(DataFiles.path(chain.dir(), s.index(), chain.span()),
                 chain.identity(s.index()), CONFIG, sys, chain.appendLock(), true, false);
         try {
             RecordScanner.Result r = s.result();
             for (RecordScanner.Damage d : r.damage()) {
-                if (d.position() + d.length() <= r.end()) {
+                if (d.position() + d.length() <= r.end() && base + d.position() + d.length() > start) {
                     Repairer.skip(f.mapping(), base, d.position(), d.position() + d.length());
                 }
             }

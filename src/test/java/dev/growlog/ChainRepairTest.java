@@ -107,6 +107,8 @@ class ChainRepairTest {
         RepairReport report = GrowLog.repair(path, RepairMode.SKIP);
 
         assertThat(report.damage()).extracting(Damage::position).containsExactly(damaged);
+        assertThat(report.damage().get(0).reason()).as("a global position in the reason too")
+                .contains("valid records follow at " + recordInFile(1, 11));
         assertThat(report.recordsKept()).isEqualTo(RECORDS - 1);
         assertThat(report.recordsDropped()).isZero();
         assertThat(report.endAfter()).isEqualTo(report.endBefore());
