@@ -149,6 +149,7 @@ final class ChainRepairer {
                 chain.identity(s.index()), CONFIG, sys, chain.appendLock(), true, false);
         cut.appender().budget(chain.budget());
         chain.setCurrent(cut);
+        steps.reached("opened file " + s.index());
         RepairReport r = cut.repair(RepairMode.TRUNCATE, startIn(chain, s.index()), chain.appendLock());
         steps.reached("cut file " + s.index());
         return report(keptBefore + r.recordsKept(), droppedInDeletedFiles + r.recordsDropped(), before,

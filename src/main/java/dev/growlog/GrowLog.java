@@ -644,8 +644,10 @@ public final class GrowLog implements AutoCloseable {
 
     /**
      * Checks every record from the start to the current end, in every file, going on past
-     * damage, and reports what is damaged. Changes nothing; records appended meanwhile are not
-     * checked. Takes as long as reading the whole log.
+     * damage, and reports what is damaged. A file before the last whose records stop before its
+     * span end (cut short, its padding lost) is damaged from there to its span end; a file
+     * missing between two others (only a read-only log can have one) is damaged whole. Changes
+     * nothing; records appended meanwhile are not checked. Takes as long as reading the whole log.
      *
      * @return the records checked and the damaged ranges found
      * @throws ClosedLogException when the log is closed

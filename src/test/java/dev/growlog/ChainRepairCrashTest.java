@@ -121,6 +121,7 @@ class ChainRepairCrashTest {
         }
         List<String> expectedSteps = new ArrayList<>(List.of("scanned"));
         expectedSteps.addAll(deletions);
+        expectedSteps.add("opened file 2");
         expectedSteps.add("cut file 2");
         assertThat(steps).as("the later files deleted last first, before the cut").isEqualTo(expectedSteps);
         List<Long> kept = written.keySet().stream().filter(p -> p < damaged).toList();
@@ -154,16 +155,21 @@ class ChainRepairCrashTest {
         damagePayloadAt(damaged);
         List<String> steps = new ArrayList<>();
         List<Path> snapshots = repairTakingSnapshots(RepairMode.TRUNCATE, steps);
-        // the state after the last deletion, with the cut's zeroing done and its checkpoint not yet written
-        Path lastDeletion = snapshots.get(steps.size() - 2);
-        Path file = LogFiles.dataFile(lastDeletion, 2, SPAN);
-        long size = Files.size(file);
-        LogFiles.write(file, damaged % SPAN, new byte[Math.toIntExact(size - damaged % SPAN)]);
-        assertThat(LogFiles.readInt(file, LogFiles.CLEAN_OFFSET)).as("still marked clean").isEqualTo(1);
-
+        // the states after the last deletion (file 2 still marked clean) and after file 2 was
+        // opened for the cut (marked not clean), each with the cut's zeroing done and its
+        // checkpoint not yet written
         List<Long> kept = written.keySet().stream().filter(p -> p < damaged).toList();
-        finishAfterCrash(lastDeletion, "inside the cut", damaged, kept, List.of(LogFiles.dataFileName(0),
-                LogFiles.dataFileName(SPAN), LogFiles.dataFileName(2 * SPAN)));
+        for (int back = 3; back >= 2; back--) {
+            String step = steps.get(steps.size() - back);
+            Path crashed = snapshots.get(steps.size() - back);
+            Path file = LogFiles.dataFile(crashed, 2, SPAN);
+            long size = Files.size(file);
+            LogFiles.write(file, damaged % SPAN, new byte[Math.toIntExact(size - damaged % SPAN)]);
+            assertThat(LogFiles.readInt(file, LogFiles.CLEAN_OFFSET)).as("marked clean after '%s'", step)
+                    .isEqualTo(back == 3 ? 1 : 0);
+            finishAfterCrash(crashed, "inside the cut, after '" + step + "'", damaged, kept,
+                    List.of(LogFiles.dataFileName(0), LogFiles.dataFileName(SPAN), LogFiles.dataFileName(2 * SPAN)));
+        }
     }
 
     @Test
