@@ -272,18 +272,17 @@ final class Appender {
      * when the end is the span end. Under the append lock.
      */
     void seal() throws IOException {
-        long position = end;
-        if (position >= span) {
-            return;
+        // One padding record per segment left: a batch that did not fit rolls from any segment.
+        for (long position = end; position < span; position = end) {
+            if (position + RecordFormat.HEADER_SIZE > mappedEnd) {
+                grow(position + RecordFormat.HEADER_SIZE);
+            }
+            long segmentEnd = (position | segmentMask) + 1;
+            int at = viewOffset(position, 0);
+            int word = RecordFormat.paddingWord((int) (segmentEnd - position) - RecordFormat.HEADER_SIZE);
+            publish(at, RecordFormat.checksum(base + position, word), word);
+            END.setRelease(this, segmentEnd);
         }
-        if (position + RecordFormat.HEADER_SIZE > mappedEnd) {
-            grow(position + RecordFormat.HEADER_SIZE);
-        }
-        long segmentEnd = (position | segmentMask) + 1;
-        int at = viewOffset(position, 0);
-        int word = RecordFormat.paddingWord((int) (segmentEnd - position) - RecordFormat.HEADER_SIZE);
-        publish(at, RecordFormat.checksum(base + position, word), word);
-        END.setRelease(this, segmentEnd);
     }
 
     /** The offset of {@code position} in the current view, switching views when the record is outside it. */

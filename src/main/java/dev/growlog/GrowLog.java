@@ -474,8 +474,10 @@ public final class GrowLog implements AutoCloseable {
 
     /**
      * Checks every record from the start to the current end, in every file, going on past
-     * damage, and reports what is damaged. Changes nothing; records appended meanwhile are not
-     * checked. Takes as long as reading the whole log.
+     * damage, and reports what is damaged. A file before the last whose records stop before its
+     * span end (cut short, its padding lost) is damaged from there to its span end; a file
+     * missing between two others (only a read-only log can have one) is damaged whole. Changes
+     * nothing; records appended meanwhile are not checked. Takes as long as reading the whole log.
      *
      * @return the records checked and the damaged ranges found
      * @throws ClosedLogException when the log is closed
@@ -504,17 +506,27 @@ public final class GrowLog implements AutoCloseable {
         long bytes = 0;
         long reached = from;
         List<Damage> damage = new ArrayList<>();
-        for (long index = from / chain.span(); index <= end / chain.span(); index++) {
+        // A read-only log may have a file missing before its last one: its end stops there.
+        long last = Math.max(end / chain.span(), chain.isReadOnly() ? lastOnDisk() : -1);
+        for (long index = from / chain.span(); index <= last; index++) {
             LogFile file = chain.fileAt(index);
             if (file == null) {
+                if (index < last) {
+                    damage.add(ChainRepairer.missingFile(dir, index, chain.span(), "the files after it are checked"));
+                    continue;
+                }
                 break;
             }
             long base = file.base();
             long local = Math.max(from - base, FileHeader.SIZE);
-            long limit = Math.min(end - base, chain.span());
             RecordScanner.Result r;
             try {
+                long limit = index < last ? chain.span()
+                        : end >= base ? Math.min(end - base, chain.span()) : file.end();
                 r = file.verify(local, limit, p -> progress.accept(base + p));
+                if (index < last) { // sealed: its records reach its span end
+                    r = ChainRepairer.sealedEnd(r, chain.span(), file.file(), file.mapping().mappedLength());
+                }
             } catch (ClosedLogException closedUnderUs) {
                 reopened(closedUnderUs, 0, base + local);
                 index--;
@@ -528,11 +540,25 @@ public final class GrowLog implements AutoCloseable {
         return new VerifyReport(records, bytes, reached, damage);
     }
 
+    /** Index of the last data file in the directory, or -1. */
+    private long lastOnDisk() throws IOException {
+        java.util.TreeMap<Long, Path> onDisk = DataFiles.list(dir);
+        return onDisk.isEmpty() ? -1 : onDisk.lastKey() / chain.span();
+    }
+
     /**
      * Repairs a damaged log that no one has open for writing: opens it, checks every record of
-     * every file and either cuts the log at the first damage (deleting the files after it) or
-     * marks every damaged range skipped, keeping the valid records after it. Reports exactly
-     * what it kept and dropped; never silent.
+     * every file from the start, sealed files and the writer's alike, and either cuts the log at
+     * its first damage ({@link RepairMode#TRUNCATE}: the files after the one that holds it are
+     * deleted, and appends go on from the cut) or marks every damaged range skipped
+     * ({@link RepairMode#SKIP}: every valid record keeps its position, and readers read through).
+     * A sealed file whose records do not reach its span end (truncated, or its padding lost) is
+     * damaged from there; a file missing between two others is damaged whole: {@code TRUNCATE}
+     * cuts before it, {@code SKIP} makes it again, empty. Reports exactly what it kept and
+     * dropped, at global positions; never silent. A crash during a repair leaves a log that opens
+     * and that a second repair finishes; once it has returned, nothing after the cut comes back.
+     * The start and the cursors are not moved: a cursor past the new end is refused when it
+     * makes a reader, until the log grows past it or the cursor is moved.
      *
      * @param path the log's directory
      * @param mode cut at the first damage, or skip each damaged range
@@ -540,21 +566,12 @@ public final class GrowLog implements AutoCloseable {
      * @throws dev.growlog.error.LogLockedException when a writer has the log open
      * @throws dev.growlog.error.UnsupportedFormatException when a data file is not a growlog file
      *                                                      or has another format version
-     * @throws CorruptLogException when a file header is damaged
-     * @throws IOException when a file cannot be opened, mapped or written
+     * @throws CorruptLogException when a file header is damaged or a file does not belong to the log
+     * @throws IOException when a file cannot be opened, mapped, written or deleted
      */
     public static RepairReport repair(Path path, RepairMode mode) throws IOException {
-        // No pretoucher: repair writes through the mapping without the append lock, so nothing
-        // else may grow (and perhaps move) it meanwhile.
-        GrowLogConfig config = GrowLogConfig.builder().pretouchAhead(0).build();
-        try (GrowLog log = Opener.openWritable(Objects.requireNonNull(path, "path"), config, Syscalls.libc(), true)) {
-            return log.repair(Objects.requireNonNull(mode, "mode"));
-        }
-    }
-
-    /** Applies a repair to the writer's file of this log, just opened with its damage kept. */
-    RepairReport repair(RepairMode mode) throws IOException {
-        return chain.current().repair(mode, chain.appendLock());
+        return ChainRepairer.repair(Objects.requireNonNull(path, "path"), Objects.requireNonNull(mode, "mode"),
+                ChainRepairer.Steps.NONE);
     }
 
     /**
@@ -707,10 +724,13 @@ public final class GrowLog implements AutoCloseable {
         return file.base() + file.checkpointInFile();
     }
 
-    /** The checkpoint of the file that holds {@code position}, as a global position. */
+    /**
+     * The checkpoint of the file that holds {@code position}, as a global position; past every
+     * position when that file is missing (damage, not a torn tail).
+     */
     long checkpointAt(long position) throws IOException {
         LogFile file = chain.fileAt(position / chain.span());
-        return file == null ? position : file.base() + file.checkpointInFile();
+        return file == null ? Long.MAX_VALUE : file.base() + file.checkpointInFile();
     }
 
     void checkOpen() {

@@ -144,9 +144,12 @@ final class LogFile implements AutoCloseable {
         return RecordScanner.inLeases(mapping, base, from, true, limit, RecordScanner.LEASE_PIECE, progress);
     }
 
-    /** Applies a repair to this file, just opened with its damage kept. */
-    RepairReport repair(RepairMode mode, OrderedLock appendLock) throws IOException {
-        return Repairer.apply(mode, file, sys, fd, mapping, base, appender, checkpointer, appendLock);
+    /**
+     * Applies a repair to this file, just opened for writing with its damage kept, leaving what
+     * lies before offset {@code start} alone.
+     */
+    RepairReport repair(RepairMode mode, long start, OrderedLock appendLock) throws IOException {
+        return Repairer.apply(mode, start, file, sys, fd, mapping, base, appender, checkpointer, appendLock);
     }
 
     /** A cursor over this file, for one reader. */

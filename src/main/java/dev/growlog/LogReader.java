@@ -75,7 +75,7 @@ public final class LogReader implements AutoCloseable {
         }
         count = 0;
         index = -1;
-        for (int attempt = 0, followed = 0; ; ) {
+        for (int attempt = 0, followed = 0, ended = 0; ; ) {
             LogFile f = locate();
             if (f == null) {
                 return false;
@@ -99,20 +99,39 @@ public final class LogReader implements AutoCloseable {
                 index = 0;
                 return true;
             }
-            if (status == RecordCursor.Status.END) {
-                return false;
-            }
             if (status == RecordCursor.Status.INVALID) {
                 throw f.corrupt(nextPosition - f.base(), cursor.problem());
             }
-            if (nextPosition - f.base() >= f.span()) {
+            if (status != RecordCursor.Status.END && nextPosition - f.base() >= f.span()) {
                 followed = 0; // a span end: on to the next file
                 continue;
             }
-            if (!lookAgain(f, followed++ > 0)) {
+            if ((status == RecordCursor.Status.END || !lookAgain(f, followed++ > 0)) && !endsEarly(f, ended++)) {
                 return false;
             }
         }
+    }
+
+    /**
+     * At what looks like the end of the log inside file {@code f}: false when it is the end.
+     * When a later file exists, {@code f} was sealed before it appeared, padding and all: the
+     * first time, asks to look again (the padding may have been published since the last look);
+     * the second time, {@code f} ends before its span end, and that is damage.
+     */
+    private boolean endsEarly(LogFile f, int looks) throws IOException {
+        Chain chain = log.chain();
+        boolean later = chain.isReadOnly()
+                ? java.nio.file.Files.exists(DataFiles.path(chain.dir(), f.index() + 1, chain.span()))
+                : chain.current().index() > f.index();
+        if (!later) {
+            return false;
+        }
+        if (looks == 0) {
+            return true;
+        }
+        throw f.corrupt(nextPosition - f.base(), "sealed file " + f.file() + " ends at offset "
+                + (nextPosition - f.base()) + " before its span end " + f.span()
+                + ": truncated, or its padding lost (repair with 'growlog recover')");
     }
 
     /**
@@ -131,8 +150,21 @@ public final class LogReader implements AutoCloseable {
         if (file == null || file.index() != at || file.isClosed()) {
             file = chain.fileAt(at);
             cursor = file == null ? null : file.cursor();
+            if (file == null && chain.isReadOnly()) {
+                refuseGap(chain, at);
+            }
         }
         return file;
+    }
+
+    /** A read-only log may lack a file that later files follow (a writer refuses to open it): damage. */
+    private void refuseGap(Chain chain, long index) throws IOException {
+        Long later = DataFiles.list(chain.dir()).higherKey(index * chain.span());
+        if (later != null) {
+            java.nio.file.Path missing = DataFiles.path(chain.dir(), index, chain.span());
+            throw new dev.growlog.error.CorruptLogException(missing, nextPosition, "data file " + missing
+                    + " is missing, with files on both sides (repair with 'growlog recover')");
+        }
     }
 
     /**
@@ -219,6 +251,7 @@ public final class LogReader implements AutoCloseable {
         index = -1;
         ZeroCopy zeroCopy = null;
         long handled = 0;
+        int ended = 0;
         for (boolean followed = false; ; ) {
             LogFile f = locate();
             if (f == null) {
@@ -255,7 +288,10 @@ public final class LogReader implements AutoCloseable {
                     followed = false;
                     break;
                 case END:
-                    return handled;
+                    if (!endsEarly(f, ended++)) {
+                        return handled;
+                    }
+                    break;
                 case INVALID:
                     throw f.corrupt(nextPosition - f.base(), cursor.problem());
                 default:
@@ -263,7 +299,7 @@ public final class LogReader implements AutoCloseable {
                         followed = false; // a span end: on to the next file
                         break;
                     }
-                    if (!lookAgain(f, followed)) {
+                    if (!lookAgain(f, followed) && !endsEarly(f, ended++)) {
                         return handled;
                     }
                     followed = true;

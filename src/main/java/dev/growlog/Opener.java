@@ -39,9 +39,23 @@ final class Opener {
         return openWritable(path, config, sys, false);
     }
 
+    /**
+     * Opens for an explicit repair: nothing damaged is cut, and {@code repairer} mends a missing
+     * file between two others before the chain is checked.
+     */
+    static GrowLog openForRepair(Path path, GrowLogConfig config, Syscalls sys, ChainRepairer repairer)
+            throws IOException {
+        return openWritable(path, config, sys, true, repairer);
+    }
+
     /** Opens for writing; with {@code keepDamage} nothing damaged is cut, for an explicit repair. */
     static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage)
             throws IOException {
+        return openWritable(path, config, sys, keepDamage, null);
+    }
+
+    private static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage,
+                                        ChainRepairer repairer) throws IOException {
         Path dir = prepare(path);
         boolean created = !Files.isDirectory(dir);
         if (created) {
@@ -73,6 +87,9 @@ final class Opener {
             chain = new Chain(dir, sys, config, identity, lockFd, start);
             chain.deleteBelow(start); // a truncation that stopped before it deleted every file
             onDisk = DataFiles.list(dir);
+            if (repairer != null) {
+                onDisk = repairer.mendGaps(chain, onDisk);
+            }
             checkContiguous(dir, onDisk, identity.span());
             for (Map.Entry<Long, Path> e : onDisk.headMap(onDisk.lastKey()).entrySet()) {
                 sealIfUnclean(chain, e.getValue(), e.getKey() / identity.span(), config, sys, keepDamage);
@@ -175,7 +192,9 @@ final class Opener {
             if (base % span != 0 || base != expected) {
                 throw new CorruptLogException(dir.resolve(DataFiles.name(expected)), expected, "log " + dir
                         + " has a gap: data file " + DataFiles.name(expected) + " is missing (or "
-                        + DataFiles.name(base) + " does not belong), with files on both sides");
+                        + DataFiles.name(base) + " does not belong), with files on both sides; 'growlog recover"
+                        + " --truncate-corrupt' cuts the log before the gap, --skip-corrupt makes the file again"
+                        + " empty");
             }
             expected = base + span;
         }

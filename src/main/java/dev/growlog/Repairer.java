@@ -30,31 +30,45 @@ final class Repairer {
     private Repairer() {
     }
 
-    /** Repairs a log just opened for writing with its damage kept; see {@link GrowLog#repair(Path, RepairMode)}. */
-    static RepairReport apply(RepairMode mode, Path file, Syscalls sys, int fd, GrowableMapping mapping, long base,
-                              Appender appender, Checkpointer checkpointer, OrderedLock appendLock)
+    /**
+     * Repairs the writer's file of a log just opened for writing with its damage kept; damage
+     * that lies wholly before offset {@code start} (the log's start, when it lies in this file)
+     * is left alone, and a cut never goes below it. See {@link GrowLog#repair(Path, RepairMode)}.
+     */
+    static RepairReport apply(RepairMode mode, long start, Path file, Syscalls sys, int fd, GrowableMapping mapping,
+                              long base, Appender appender, Checkpointer checkpointer, OrderedLock appendLock)
             throws IOException {
-        long start = FileHeader.SIZE;
         long endBefore = appender.end();
-        RecordScanner.Result all = RecordScanner.verifyFile(mapping, base, start, Long.MAX_VALUE);
-        RecordScanner.Result kept = mode == RepairMode.TRUNCATE ? RecordScanner.scanFile(mapping, base, start) : all;
+        RecordScanner.Result all = RecordScanner.verifyFile(mapping, base, FileHeader.SIZE, Long.MAX_VALUE);
+        List<RecordScanner.Damage> damage = all.damage().stream().filter(d -> d.position() + d.length() > start)
+                .toList();
+        long cut = mode == RepairMode.SKIP || damage.isEmpty() ? all.end()
+                : Math.max(start, Math.min(all.end(), damage.get(0).position()));
+        RecordScanner.Result kept = cut == all.end() ? all
+                : RecordScanner.verifyFile(mapping, base, FileHeader.SIZE, cut);
         if (mode == RepairMode.SKIP) {
-            for (RecordScanner.Damage d : all.damage()) {
+            for (RecordScanner.Damage d : damage) {
                 if (d.position() + d.length() <= all.end()) {
                     skip(mapping, base, d.position(), d.position() + d.length());
                 }
             }
         }
-        sys.zeroRange(file, fd, kept.end(), sys.size(file, fd) - kept.end());
+        long size = sys.size(file, fd);
+        if (size > kept.end()) {
+            sys.zeroRange(file, fd, kept.end(), size - kept.end());
+            sys.fdatasync(file, fd); // the zeros reach the disk before a checkpoint can point at them
+        }
         appendLock.lock();
         try {
             appender.reset(kept.end(), kept.records(), kept.bytes());
         } finally {
             appendLock.unlock();
         }
-        checkpointer.resyncFrom(start);
+        checkpointer.resyncFrom(FileHeader.SIZE);
         checkpointer.checkpoint(false);
-        return new RepairReport(mode, publicDamage(all, base), kept.records(), all.records() - kept.records(),
+        RecordScanner.Result reported = new RecordScanner.Result(all.end(), all.records(), all.bytes(), damage,
+                all.next(), true);
+        return new RepairReport(mode, publicDamage(reported, base), kept.records(), all.records() - kept.records(),
                 base + endBefore, base + kept.end());
     }
 

@@ -22,9 +22,10 @@ import java.util.concurrent.Callable;
             "Recovers a log now: open it for writing, which scans from the checkpoint, cuts a torn tail left by "
                     + "a crash, and marks the shutdown clean. Prints what was kept and dropped; never silent.",
             "Without an option, damage before the checkpoint is left in place (verify reports it). With one, "
-                    + "the whole log is checked and damage anywhere is repaired: --truncate-corrupt cuts the log at "
-                    + "the first damaged record, dropping everything after it; --skip-corrupt marks damaged ranges "
-                    + "skipped and keeps every valid record after them.",
+                    + "every file of the log is checked and damage anywhere is repaired: --truncate-corrupt cuts the "
+                    + "log at the first damaged record, dropping everything after it (the files after the one that "
+                    + "holds it are deleted); --skip-corrupt marks damaged ranges skipped and keeps every valid "
+                    + "record after them. A file cut short or missing between two others is damage too.",
             "Needs the writer's lock: fails with exit code 4 while another process writes the log."})
 final class RecoverCommand implements Callable<Integer> {
     /** What to do about damage before the checkpoint. */

@@ -175,7 +175,7 @@ public final class RecordScanner {
             }
             if (damage.size() < MAX_REPORTED) {
                 long length = (resume < 0 ? mapped : resume) - position;
-                String where = resume >= 0 ? " (valid records follow at " + resume + ")"
+                String where = resume >= 0 ? " (valid records follow at " + (base + resume) + ")"
                         : past ? " (nothing valid follows)" : "";
                 damage.add(new Damage(position, length, problem + where));
             }
