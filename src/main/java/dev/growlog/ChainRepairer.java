@@ -146,7 +146,7 @@ final class ChainRepairer {
             delete(chain.dir(), DataFiles.path(chain.dir(), index, chain.span()));
         }
         LogFile cut = FileOpener.openWritable(DataFiles.path(chain.dir(), s.index(), chain.span()),
-                chain.identity(s.index()), CONFIG, sys, chain.appendLock(), true, false);
+                chain.identity(s.index()), CONFIG, sys, chain.appendLock(), chain.failure(), true, false);
         cut.appender().budget(chain.budget());
         chain.setCurrent(cut);
         steps.reached("opened file " + s.index());
@@ -163,7 +163,7 @@ final class ChainRepairer {
     private void skipInSealed(Chain chain, Scanned s, long start) throws IOException {
         long base = s.index() * chain.span();
         LogFile f = FileOpener.openWritable(DataFiles.path(chain.dir(), s.index(), chain.span()),
-                chain.identity(s.index()), CONFIG, sys, chain.appendLock(), true, false);
+                chain.identity(s.index()), CONFIG, sys, chain.appendLock(), chain.failure(), true, false);
         try {
             RecordScanner.Result r = s.result();
             for (RecordScanner.Damage d : r.damage()) {
@@ -296,9 +296,10 @@ final class ChainRepairer {
     /** Makes missing file {@code index} again, empty and not marked clean, under a temporary name first. */
     private void remake(Chain chain, long index) throws IOException {
         Path temp = DataFiles.temp(chain.dir(), index, chain.span());
-        FileOpener.create(temp, chain.identity(index), CONFIG, sys);
+        FileOpener.create(temp, chain.identity(index), Math.min(FileOpener.initialSize(CONFIG, sys), chain.span()),
+                CONFIG, sys);
         Files.move(temp, DataFiles.path(chain.dir(), index, chain.span()), StandardCopyOption.ATOMIC_MOVE);
-        StartFile.syncDirectory(chain.dir());
+        DataFiles.syncDirectory(chain.dir());
         steps.reached("made file " + index);
     }
 
@@ -306,7 +307,7 @@ final class ChainRepairer {
     private void delete(Path dir, Path file) throws IOException {
         Files.deleteIfExists(file);
         filesDeleted++;
-        StartFile.syncDirectory(dir);
+        DataFiles.syncDirectory(dir);
         steps.reached("deleted " + file.getFileName());
     }
 
