@@ -390,6 +390,53 @@ final class Chain {
         }
     }
 
+    /** Read-only: a reader now reads in file {@code f}. */
+    void entered(LogFile f) {
+        if (isReadOnly()) {
+            f.readers().incrementAndGet();
+        }
+    }
+
+    /**
+     * Read-only: a reader moved out of file {@code f}, or closed. Lets go of the files no reader
+     * reads in any more; see {@link #closeUnread()}.
+     */
+    void left(LogFile f) throws IOException {
+        if (isReadOnly()) {
+            f.readers().decrementAndGet();
+            closeUnread();
+        }
+    }
+
+    /**
+     * Read-only: closes every open file that no reader reads in, except the highest (whose end
+     * is followed). A process then holds only files its readers are in, so a file the writer
+     * deletes behind them gives its disk back at once, however long this process waits to run
+     * again. A reader that comes back opens the file again. Not from inside a lease: closing
+     * waits for leases.
+     */
+    void closeUnread() throws IOException {
+        if (!isReadOnly() || closed || GrowableMapping.anyLeaseHeld() || files.size() < 2) {
+            return;
+        }
+        chainLock.lockOrRefuse("letting go of files no reader reads");
+        try {
+            Map.Entry<Long, LogFile> highest = files.lastEntry();
+            IOException failure = null;
+            for (LogFile f : highest == null ? List.<LogFile>of() : new ArrayList<>(files.headMap(highest.getKey()).values())) {
+                if (f.readers().get() == 0) {
+                    files.remove(f.index(), f);
+                    failure = LogFile.attempt(failure, f::close);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            chainLock.unlock();
+        }
+    }
+
     /** Closes the open files whose span ends at or before {@code position}; under the chain lock. */
     private void letGoBelow(long position) throws IOException {
         IOException failure = null;

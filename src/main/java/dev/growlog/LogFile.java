@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One data file of a log: a memory-mapped file that grows while it is mapped, with its writer
@@ -44,6 +45,8 @@ final class LogFile implements AutoCloseable {
     private final Follower follower;
     private final RecoveryReport recovery;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Read-only: readers positioned in this file; see {@link Chain#entered}. */
+    private final AtomicInteger readers = new AtomicInteger();
     private volatile boolean closed;
     /** Set once a sealed file has been synced and marked cleanly shut down; it is closed after. */
     private volatile boolean retired;
@@ -267,6 +270,11 @@ final class LogFile implements AutoCloseable {
             retired = true;
         }
         close();
+    }
+
+    /** Readers of a read-only log positioned in this file. */
+    AtomicInteger readers() {
+        return readers;
     }
 
     /** Whether {@link #retire()} synced this file and marked it clean. */

@@ -87,7 +87,7 @@ public final class LogReader implements AutoCloseable {
                 f.mapping().acquire();
             } catch (ClosedLogException closedUnderUs) {
                 log.reopened(closedUnderUs, attempt++, nextPosition);
-                file = null;
+                moveTo(null);
                 continue;
             }
             try {
@@ -148,13 +148,31 @@ public final class LogReader implements AutoCloseable {
         chain.refresh(file != null && file.index() != at);
         chain.checkNotDropped(nextPosition);
         if (file == null || file.index() != at || file.isClosed()) {
-            file = chain.fileAt(at);
+            moveTo(chain.fileAt(at));
             cursor = file == null ? null : file.cursor();
             if (file == null && chain.isReadOnly()) {
                 refuseGap(chain, at);
             }
         }
         return file;
+    }
+
+    /**
+     * Makes {@code next} (or none) the file this reader reads in, and tells the chain, which
+     * closes in a read-only log the files no reader reads in any more.
+     */
+    private void moveTo(LogFile next) throws IOException {
+        LogFile left = file;
+        file = next;
+        if (next == left) {
+            return;
+        }
+        if (next != null) {
+            log.chain().entered(next);
+        }
+        if (left != null) {
+            log.chain().left(left);
+        }
     }
 
     /** A read-only log may lack a file that later files follow (a writer refuses to open it): damage. */
@@ -267,7 +285,7 @@ public final class LogReader implements AutoCloseable {
                 f.mapping().acquire();
             } catch (ClosedLogException closedUnderUs) {
                 log.reopened(closedUnderUs, 0, nextPosition);
-                file = null;
+                moveTo(null);
                 continue;
             }
             try {
@@ -431,6 +449,14 @@ public final class LogReader implements AutoCloseable {
     /** Closes the reader; later calls throw {@link ClosedLogException}. Holds no lease to release. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        try {
+            moveTo(null);
+        } catch (IOException | RuntimeException notClosedNow) {
+            // the file stays open; the log lets go of it when the start passes it, or at close
+        }
     }
 }

@@ -5,6 +5,8 @@ import dev.growlog.internal.format.FileHeader;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,20 +39,23 @@ final class ReadOnlySide implements LogSide {
     public long endPosition() throws IOException {
         chain.checkOpen();
         chain.refresh(true);
-        for (long index = chain.start() / chain.span(); ; ) {
-            LogFile file = chain.fileAt(index);
-            LogFile next = chain.fileAt(index + 1);
-            if (next != null) {
-                index++;
-                continue;
-            }
-            if (file == null) {
+        for (int attempt = 0; ; attempt++) {
+            // Only the last file: opening the ones before it would hold files no reader needs.
+            Map.Entry<Long, Path> last = DataFiles.list(chain.dir()).lastEntry();
+            long index = last == null ? -1 : last.getKey() / chain.span();
+            if (last == null || (index + 1) * chain.span() <= chain.start()) {
                 return chain.start();
             }
+            LogFile file = chain.fileAt(index);
+            if (file == null) {
+                continue; // deleted since the listing: list again
+            }
             try {
-                return Math.max(chain.start(), chain.normalize(file.base() + file.end()));
+                long end = Math.max(chain.start(), chain.normalize(file.base() + file.end()));
+                chain.closeUnread();
+                return end;
             } catch (ClosedLogException closedUnderUs) {
-                RecordFinder.reopened(chain, closedUnderUs, 0, file.base() + FileHeader.SIZE);
+                RecordFinder.reopened(chain, closedUnderUs, attempt, file.base() + FileHeader.SIZE);
             }
         }
     }

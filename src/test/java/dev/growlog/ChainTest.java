@@ -170,6 +170,29 @@ class ChainTest {
         }
     }
 
+    @Test
+    void aReadOnlyReader_letsGoOfEachFileItMovesPast_soFilesDeletedLaterGiveBackTheirDiskAtOnce() throws Exception {
+        Path path = dir.resolve("moved-past");
+        try (GrowLog log = GrowLog.open(path, ROLLING); GrowLog follower = GrowLog.openReadOnly(path)) {
+            appendMany(log, 1500, 0);
+            long last = log.endPosition() / SPAN;
+            assertThat(last).as("files written").isGreaterThanOrEqualTo(4);
+            try (LogReader reader = follower.reader(follower.startPosition())) {
+                int read = 0;
+                while (reader.next()) {
+                    read++;
+                }
+                assertThat(read).isEqualTo(written.size());
+                assertThat(follower.endPosition()).isEqualTo(log.endPosition());
+                assertThat(follower.chain().openFiles()).as("files the read-only log holds open")
+                        .extracting(LogFile::index).containsExactly(last);
+                // The follower does nothing more: the files it moved past must already be let go of.
+                log.truncateBefore(log.endPosition());
+                assertNoDeletedFileHeld(path);
+            }
+        }
+    }
+
     /** Appends two records that fill file 0 exactly to its span end: the writer stays in it. */
     private static void fillTheFirstFile(GrowLog log) throws IOException {
         int segment = 64 * 1024;
