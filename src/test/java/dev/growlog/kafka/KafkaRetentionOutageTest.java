@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +56,8 @@ class KafkaRetentionOutageTest {
         AtomicLong worst = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> sample(log, worst, sampling), "sampler");
-        try (KafkaBroker broker = KafkaBroker.start(Files.createDirectory(dir.resolve("broker")));
-             GrowLog writer = GrowLog.open(log, config); GrowLog read = GrowLog.openReadOnly(log)) {
+        KafkaBroker broker = KafkaBroker.shared();
+        try (GrowLog writer = GrowLog.open(log, config); GrowLog read = GrowLog.openReadOnly(log)) {
             broker.createTopic(TOPIC, Map.of());
             writer.setCursor(KafkaForwarderConfig.DEFAULT_CURSOR, writer.startPosition());
             sampler.start();
