@@ -112,6 +112,22 @@ public final class KafkaBroker implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * Starts the shared broker on a daemon thread, for {@link SharedBrokerPrestart}. A failure is
+     * only printed: the first test that asks for the broker then starts it and fails with it.
+     */
+    static void startSharedInBackground() {
+        Thread starter = new Thread(() -> {
+            try {
+                shared();
+            } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+                System.err.println("starting the shared kafka broker in the background failed: " + e);
+            }
+        }, "start shared kafka broker");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
     private synchronized boolean isRunning() {
         return process != null;
     }

@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@value #MAX_UNCOMMITTED} per kill, the documented bound.
  */
 @ExtendWith(Seeded.class)
+@UsesSharedBroker
 class KafkaForwarderCrashLoopTest {
     static final int MAX_UNCOMMITTED = 500;
     /** A run killed while it starts is killed within this long of printing {@code started}. */

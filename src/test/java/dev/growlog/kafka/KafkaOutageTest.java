@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the producer's sends time out, the forwarder restarts from its cursor with back-off until the
  * broker is back, and then sends everything, losing nothing, without being told.
  */
+@UsesSharedBroker
 class KafkaOutageTest {
     /** How long the broker stays stopped before it is started again (which takes seconds more). */
     private static final Duration OUTAGE = Duration.ofSeconds(10);

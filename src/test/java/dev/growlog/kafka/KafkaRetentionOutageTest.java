@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the refused records go in, and the topic holds every appended record in log order once
  * duplicates are dropped by position. A sampler checks the bytes on disk all along.
  */
+@UsesSharedBroker
 class KafkaRetentionOutageTest {
     private static final long ROLL = 128 * 1024;
     private static final long BUDGET = 6 * ROLL;
