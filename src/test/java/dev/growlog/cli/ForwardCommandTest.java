@@ -3,6 +3,7 @@ package dev.growlog.cli;
 import dev.growlog.GrowLog;
 import dev.growlog.Samples;
 import dev.growlog.kafka.KafkaBroker;
+import dev.growlog.kafka.UsesSharedBroker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code growlog forward} in this JVM against a real broker ({@link KafkaBroker}). */
+@UsesSharedBroker
 class ForwardCommandTest {
     private static final AtomicInteger TOPICS = new AtomicInteger();
     private static KafkaBroker broker;

@@ -4,6 +4,7 @@ import dev.growlog.CursorInfo;
 import dev.growlog.GrowLog;
 import dev.growlog.Samples;
 import dev.growlog.kafka.KafkaBroker;
+import dev.growlog.kafka.UsesSharedBroker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * commits what the broker acknowledged, prints its summary and exits with 130 (SIGINT) or 143
  * (SIGTERM). Runs in the integration-test phase ({@code mvn verify}), after the jar is packaged.
  */
+@UsesSharedBroker
 class ForwardSignalsIT {
     private static KafkaBroker broker;
 

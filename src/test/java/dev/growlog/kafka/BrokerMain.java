@@ -7,7 +7,9 @@ import java.io.IOException;
  * that started it goes away: its stdin is a pipe from that JVM, so end of input means the parent
  * is gone (even after kill -9), and no broker outlives its test run.
  *
- * <p>Arguments: the broker's {@code server.properties}.
+ * <p>Arguments: the broker's {@code server.properties}, and on the first start a cluster id: the
+ * storage is then formatted first, in this JVM ({@code kafka.tools.StorageTool format
+ * --standalone}), which saves a JVM start of its own.
  */
 public final class BrokerMain {
     private BrokerMain() {
@@ -26,6 +28,14 @@ public final class BrokerMain {
         }, "parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        kafka.Kafka.main(args);
+        if (args.length > 1) {
+            int exit = kafka.tools.StorageTool.execute(
+                    new String[] {"format", "--standalone", "-t", args[1], "-c", args[0]}, System.out);
+            if (exit != 0) {
+                System.out.println("formatting the broker's storage failed: exit code " + exit);
+                System.exit(exit);
+            }
+        }
+        kafka.Kafka.main(new String[] {args[0]});
     }
 }

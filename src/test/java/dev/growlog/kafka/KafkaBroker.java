@@ -23,16 +23,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one) for the forwarder's tests:
- * {@code kafka.Kafka} from the test class path in a child JVM ({@link BrokerMain}), formatted with
- * {@code kafka.tools.StorageTool format --standalone}, listening on 127.0.0.1 only. It can be
- * stopped (SIGTERM) and started again on the same ports and data. Every wait is bounded.
+ * {@code kafka.Kafka} from the test class path in a child JVM ({@link BrokerMain}), which formats
+ * its storage first ({@code kafka.tools.StorageTool format --standalone}) on its first start,
+ * listening on 127.0.0.1 only. It can be stopped (SIGTERM) and started again on the same ports
+ * and data. Every wait is bounded.
  *
  * <p>Not {@code KafkaClusterTestKit}: it binds its listeners to the wildcard address, and this
  * broker must be reachable from this machine only.
@@ -46,6 +49,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final Path properties;
     private final int port;
+    /** The cluster id to format the storage with at the next start; null once it is formatted. */
+    private String unformattedClusterId = Uuid.randomUuid().toString();
     private Process process;
     private OutputStream parentPipe;
 
@@ -82,20 +87,59 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
         KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
-        broker.format();
         broker.start();
         return broker;
     }
 
-    /** One broker for every test in this JVM that does not stop it; gone with the JVM. */
+    /**
+     * One broker for every test in this JVM, started by the first caller (one start instead of one
+     * per test class); gone with the JVM, its directory too. A test that stops it starts it again
+     * before it ends, and calling this starts it again if a failed test left it stopped. The tests
+     * share it one after the other (JUnit runs them on one thread), each on topics of its own.
+     */
     public static synchronized KafkaBroker shared() throws IOException, InterruptedException {
         if (shared == null) {
             Path dir = Files.createTempDirectory("growlog-kafka-");
             shared = start(dir);
             KafkaBroker broker = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop shared kafka broker"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                delete(dir);
+            }, "stop shared kafka broker"));
+        } else if (!shared.isRunning()) {
+            shared.start();
         }
         return shared;
+    }
+
+    /**
+     * Starts the shared broker on a daemon thread, for {@link SharedBrokerPrestart}. A failure is
+     * only printed: the first test that asks for the broker then starts it and fails with it.
+     */
+    static void startSharedInBackground() {
+        Thread starter = new Thread(() -> {
+            try {
+                shared();
+            } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+                System.err.println("starting the shared kafka broker in the background failed: " + e);
+            }
+        }, "start shared kafka broker");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private synchronized boolean isRunning() {
+        return process != null;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // left for the system's temporary-file clean-up
+        }
     }
 
     public String bootstrapServers() {
@@ -108,30 +152,21 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private void format() throws IOException, InterruptedException {
-        List<String> command = java("kafka.tools.StorageTool", "format", "--standalone", "-t",
-                Uuid.randomUuid().toString(), "-c", properties.toString());
-        Process formatting = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("format.out").toFile()).start();
-        if (!formatting.waitFor(START.toMillis(), TimeUnit.MILLISECONDS)) {
-            formatting.destroyForcibly();
-            throw new AssertionError("formatting the broker's storage took over " + START + ": " + output("format.out"));
-        }
-        if (formatting.exitValue() != 0) {
-            throw new AssertionError("formatting the broker's storage failed: " + output("format.out"));
-        }
-    }
-
     /** Starts the broker (again) and waits until it answers on its listener. */
     public synchronized void start() throws IOException, InterruptedException {
         if (process != null) {
             throw new IllegalStateException("the broker is running");
         }
-        process = new ProcessBuilder(java(BrokerMain.class.getName(), properties.toString()))
+        List<String> args = new ArrayList<>(List.of(properties.toString()));
+        if (unformattedClusterId != null) {
+            args.add(unformattedClusterId);
+        }
+        process = new ProcessBuilder(java(BrokerMain.class.getName(), args))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile())).start();
         parentPipe = process.getOutputStream();
         awaitReady();
+        unformattedClusterId = null;
     }
 
     private void awaitReady() throws InterruptedException {
@@ -232,7 +267,7 @@ public final class KafkaBroker implements AutoCloseable {
         return records;
     }
 
-    private List<String> java(String main, String... args) {
+    private List<String> java(String main, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -240,10 +275,11 @@ public final class KafkaBroker implements AutoCloseable {
                 command.add(arg);
             }
         }
-        command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+        // C1 only: the broker starts in half the CPU time, and the tests' traffic needs no C2.
+        command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.io.tmpdir=" + dir,
                 "-cp", System.getProperty("java.class.path"), main));
-        command.addAll(List.of(args));
+        command.addAll(args);
         return command;
     }
 

@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte for byte and in order, each record with its position; the cursor ends where the broker's
  * acknowledgements end; records too large for the topic stop it or are skipped.
  */
+@UsesSharedBroker
 class KafkaForwarderTest {
     private static KafkaBroker broker;
     private static final AtomicInteger TOPICS = new AtomicInteger();

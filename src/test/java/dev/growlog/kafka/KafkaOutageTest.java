@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,8 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the producer's sends time out, the forwarder restarts from its cursor with back-off until the
  * broker is back, and then sends everything, losing nothing, without being told.
  */
+@UsesSharedBroker
 class KafkaOutageTest {
-    private static final Duration OUTAGE = Duration.ofSeconds(12);
+    /** How long the broker stays stopped before it is started again (which takes seconds more). */
+    private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final int MAX_UNCOMMITTED = 2000;
 
     @TempDir
@@ -36,11 +37,10 @@ class KafkaOutageTest {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void theBrokerDownForTenSecondsAndMore_theForwarderRetriesAndResumesOnItsOwn_losingNothing() throws Exception {
-        Path brokerDir = Files.createDirectory(dir.resolve("broker"));
         Path log = dir.resolve("log.glog");
         List<byte[]> lines = Samples.apache();
-        try (KafkaBroker broker = KafkaBroker.start(brokerDir); GrowLog writer = GrowLog.open(log);
-             GrowLog read = GrowLog.openReadOnly(log)) {
+        KafkaBroker broker = KafkaBroker.shared();
+        try (GrowLog writer = GrowLog.open(log); GrowLog read = GrowLog.openReadOnly(log)) {
             broker.createTopic("outage", Map.of());
             append(writer, lines, 20_000);
             AtomicLong restartsHeard = new AtomicLong();

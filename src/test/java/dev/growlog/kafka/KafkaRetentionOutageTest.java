@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the refused records go in, and the topic holds every appended record in log order once
  * duplicates are dropped by position. A sampler checks the bytes on disk all along.
  */
+@UsesSharedBroker
 class KafkaRetentionOutageTest {
     private static final long ROLL = 128 * 1024;
     private static final long BUDGET = 6 * ROLL;
@@ -57,8 +57,8 @@ class KafkaRetentionOutageTest {
         AtomicLong worst = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> sample(log, worst, sampling), "sampler");
-        try (KafkaBroker broker = KafkaBroker.start(Files.createDirectory(dir.resolve("broker")));
-             GrowLog writer = GrowLog.open(log, config); GrowLog read = GrowLog.openReadOnly(log)) {
+        KafkaBroker broker = KafkaBroker.shared();
+        try (GrowLog writer = GrowLog.open(log, config); GrowLog read = GrowLog.openReadOnly(log)) {
             broker.createTopic(TOPIC, Map.of());
             writer.setCursor(KafkaForwarderConfig.DEFAULT_CURSOR, writer.startPosition());
             sampler.start();
