@@ -58,6 +58,19 @@ class ClosedLogTest {
     }
 
     @Test
+    void toString_namesTheDirectory_andWhetherTheLogIsReadOnlyOrClosed() throws IOException {
+        Path logDir = dir.resolve("named").toAbsolutePath();
+        GrowLog log = GrowLog.open(logDir);
+        assertThat(log).hasToString("GrowLog[" + logDir + "]");
+        GrowLog readOnly = GrowLog.openReadOnly(logDir);
+        assertThat(readOnly).hasToString("GrowLog[" + logDir + ", read-only]");
+        readOnly.close();
+        assertThat(readOnly).hasToString("GrowLog[" + logDir + ", read-only, closed]");
+        log.close();
+        assertThat(log).hasToString("GrowLog[" + logDir + ", closed]");
+    }
+
+    @Test
     void close_isIdempotent() throws IOException {
         GrowLog log = logWithRecords(1);
         log.close();

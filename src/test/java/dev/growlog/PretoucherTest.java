@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -53,6 +54,52 @@ class PretoucherTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("growlog-pretoucher a.glog"));
     }
 
+
+    /**
+     * One step at a time, with exact amounts: on open the pretoucher faults in the rest of the
+     * data file; when the writer comes within a quarter of the file of its end, the pretoucher
+     * (not the writer) reserves the next growth step, grows the file and mapping to it, and faults
+     * it in. Each time the test waits until the thread has gone back to sleep.
+     */
+    @Test
+    void pretoucher_faultsInTheFile_thenReservesGrowsAndFaultsInTheNextStep_whenTheWriterNearsTheEnd()
+            throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        ForwardingSyscalls recording = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path file, int fd, long offset, long length) throws NativeCallException {
+                calls.add(Thread.currentThread().getName() + ": allocate " + offset + "+" + length);
+                super.allocate(file, fd, offset, length);
+            }
+
+            @Override
+            public void truncate(Path file, int fd, long length) throws NativeCallException {
+                calls.add(Thread.currentThread().getName() + ": truncate " + length);
+                super.truncate(file, fd, length);
+            }
+        };
+        long initial = 64 * 1024;
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(initial).pretouchAhead(1 << 20).build();
+        String name = "growlog-pretoucher " + LogFiles.dataFileName(0);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (GrowLog log = Opener.openWritable(dir.resolve("steps"), config, recording)) {
+            calls.clear();
+            Thread pretoucher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(name) && !before.contains(t)).findFirst().orElseThrow();
+            assertThat(pretoucher.isDaemon()).as("the pretoucher keeps no JVM alive").isTrue();
+            long rest = initial - LogFiles.HEADER_SIZE;
+            awaitAsleepWith(log, pretoucher, initial, rest);
+            assertThat(calls).isEmpty();
+
+            // A record ending less than a quarter of the file (16 KiB) before its end.
+            int length = 46_000;
+            log.append(new byte[length]);
+            assertThat(initial - log.endPosition()).isLessThan(initial / 4);
+            awaitAsleepWith(log, pretoucher, 2 * initial, rest + initial);
+            assertThat(calls).containsExactly(pretoucher.getName() + ": allocate " + initial + "+" + initial,
+                    pretoucher.getName() + ": truncate " + 2 * initial);
+        }
+    }
 
     private static void awaitAsleepWith(GrowLog log, Thread pretoucher, long fileSize, long pretouched) {
         Await.until("the pretoucher sleeps with the file at " + fileSize + " bytes, " + pretouched + " faulted in",

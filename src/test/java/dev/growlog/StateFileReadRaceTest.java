@@ -69,6 +69,36 @@ class StateFileReadRaceTest {
         }
     }
 
+    /**
+     * A writer that writes before each of the reader's reads never lets two reads agree: the
+     * reader gives up after 16 reads and returns the newest whole state it saw, the last one.
+     */
+    @Test
+    void aReaderOvertakenBeforeEveryRead_returnsTheNewestStateItSaw_after16Reads() throws IOException {
+        Path file = dir.resolve("state");
+        assertThat(StateFile.create(file, bytes(1), Syscalls.libc())).isTrue(); // sequence 1
+        try (StateFile writer = StateFile.openExclusive(file, Syscalls.libc())) {
+            int[] reads = {0};
+            ForwardingSyscalls overtaken = new ForwardingSyscalls() {
+                @Override
+                public int pread(Path f, int fd, ByteBuffer buffer, long offset) throws NativeCallException {
+                    reads[0]++;
+                    try {
+                        writer.write(bytes(1 + reads[0])); // sequence 1 + reads
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return super.pread(f, fd, buffer, offset);
+                }
+            };
+            StateFile.State read = StateFile.read(file, overtaken);
+            assertThat(reads[0]).isEqualTo(16);
+            assertThat(read).isEqualTo(writer.state());
+            assertThat(new String(read.payload(), StandardCharsets.US_ASCII)).isEqualTo("17");
+            assertThat(read.sequence()).isEqualTo(17);
+        }
+    }
+
     private static byte[] slot1(Path file) throws IOException {
         return Arrays.copyOfRange(Files.readAllBytes(file), StateFile.SLOT_SIZE, StateFile.FILE_SIZE);
     }

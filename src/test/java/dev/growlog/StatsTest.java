@@ -104,4 +104,17 @@ class StatsTest {
         }
     }
 
+    @Test
+    void counts_ofAReadOnlyLog_growAsItFollowsTheWriter() throws IOException {
+        Path logDir = dir.resolve("followed");
+        try (GrowLog writer = GrowLog.open(logDir, CONFIG)) {
+            long end = appendRising(writer, 0, 10, writer.startPosition());
+            try (GrowLog readOnly = GrowLog.openReadOnly(logDir)) {
+                assertCounts(readOnly, 10, sum(0, 10), end);
+                end = appendRising(writer, 10, 10, end);
+                assertCounts(readOnly, 20, sum(0, 20), end);
+                assertThat(readOnly.stats().fileSize()).isEqualTo(LogFiles.size(logDir));
+            }
+        }
+    }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -141,6 +142,61 @@ class SyscallFaultTest {
             assertAllRecordsIntact(log);
         }
         try (GrowLog log = GrowLog.open(file)) {
+            assertAllRecordsIntact(log);
+        }
+    }
+
+    /**
+     * On ext4 a failed {@code fallocate} may keep blocks and extend the file. The double extends
+     * the data file as ext4 would before it fails; growth must put the size back (and, when that
+     * fails too, say so alongside the original failure).
+     */
+    @Test
+    void fallocateFailingAfterItExtendedTheFile_putsTheSizeBack_andThrowsLogFull() throws Exception {
+        Path logDir = dir.resolve("extended");
+        AtomicBoolean failAllocate = new AtomicBoolean();
+        AtomicBoolean failTruncate = new AtomicBoolean();
+        ForwardingSyscalls extending = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                if (failAllocate.getAndSet(false)) {
+                    super.truncate(f, fd, offset + length);
+                    throw failure(f, "fallocate", 28, "ENOSPC", "No space left on device");
+                }
+                super.allocate(f, fd, offset, length);
+            }
+
+            @Override
+            public void truncate(Path f, int fd, long length) throws NativeCallException {
+                if (failTruncate.getAndSet(false)) {
+                    throw failure(f, "ftruncate", 5, "EIO", "Input/output error");
+                }
+                super.truncate(f, fd, length);
+            }
+        };
+        try (GrowLog log = Opener.openWritable(logDir, SMALL, extending)) {
+            Path file = LogFiles.dataFile(log, 0);
+            fillMapping(log);
+            failAllocate.set(true);
+            assertThat(appendUntilGrowthFails(log, file)).isInstanceOf(LogFullException.class)
+                    .hasMessageContaining(file.toString());
+
+            long size = Files.size(file);
+            failAllocate.set(true);
+            failTruncate.set(true);
+            Throwable failure = catchThrowable(() -> appendLine(log));
+            assertThat(failure).isInstanceOf(LogFullException.class).hasCauseInstanceOf(NativeCallException.class);
+            assertThat(failure.getCause().getSuppressed()).singleElement().isInstanceOf(NativeCallException.class)
+                    .extracting(Throwable::getMessage).asString().contains("ftruncate");
+            assertThat(Files.size(file)).as("the size could not be put back").isGreaterThan(size);
+            assertThat(log.stats().fileSize()).as("the size the log goes on from").isEqualTo(size);
+
+            for (int i = 0; i < 200; i++) {
+                appendLine(log);
+            }
+            assertAllRecordsIntact(log);
+        }
+        try (GrowLog log = GrowLog.open(logDir)) {
             assertAllRecordsIntact(log);
         }
     }
@@ -305,6 +361,116 @@ class SyscallFaultTest {
         try (GrowLog reopened = GrowLog.open(file)) { // the writer lock was released
             assertThat(reopened.recoveryReport().cleanShutdown()).isFalse();
             assertAllRecordsIntact(reopened);
+        }
+    }
+
+    /**
+     * Close releases the data files first, then the writer lock: when unlocking and closing the
+     * lock file both fail, the first failure is thrown with the second suppressed, and the data
+     * file was still closed cleanly.
+     */
+    @Test
+    void close_whenReleasingTheLockAndTheFileBothFail_throwsTheFirstFailure_withTheSecondSuppressed()
+            throws Exception {
+        Path logDir = dir.resolve("release");
+        AtomicBoolean armed = new AtomicBoolean();
+        ForwardingSyscalls failing = new ForwardingSyscalls() {
+            @Override
+            public void unlock(Path f, int fd) throws NativeCallException {
+                super.unlock(f, fd);
+                if (armed.get()) {
+                    throw failure(f, "flock", 5, "EIO", "Input/output error");
+                }
+            }
+
+            @Override
+            public void close(Path f, int fd) throws NativeCallException {
+                super.close(f, fd);
+                if (armed.get() && f.getFileName().toString().equals(DataFiles.LOCK)) {
+                    throw failure(f, "close", 9, "EBADF", "Bad file descriptor");
+                }
+            }
+        };
+        GrowLog log = Opener.openWritable(logDir, SMALL, failing);
+        long position = log.append(new byte[] {7});
+        armed.set(true);
+        Throwable thrown = catchThrowable(log::close);
+        assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("flock");
+        assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(NativeCallException.class)
+                .extracting(Throwable::getMessage).asString().contains("close").contains("EBADF");
+        try (GrowLog reopened = GrowLog.open(logDir)) { // the final checkpoint ran before the failures
+            assertThat(reopened.recoveryReport().cleanShutdown()).isTrue();
+            assertThat(reopened.read(position)).containsExactly(7);
+        }
+    }
+
+    /**
+     * A new log on a full disk: its first data file cannot reserve blocks. The open throws (a
+     * {@link LogFullException} for ENOSPC, the native error otherwise) and removes the directory
+     * it made, with no descriptor left open.
+     */
+    @Test
+    void creatingALog_whenItsBlocksCannotBeReserved_throwsLogFull_andLeavesNoFileOrDescriptorBehind() throws Exception {
+        Path logDir = dir.resolve("new");
+        ForwardingSyscalls full = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 28, "ENOSPC", "No space left on device");
+            }
+        };
+        ForwardingSyscalls broken = new ForwardingSyscalls() {
+            @Override
+            public void allocate(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 5, "EIO", "Input/output error");
+            }
+        };
+        Opener.openWritable(dir.resolve("warm-up"), SMALL, new ForwardingSyscalls()).close();
+        long descriptors = LogFiles.openFileDescriptors();
+
+        assertThatThrownBy(() -> Opener.openWritable(logDir, SMALL, full)).isInstanceOf(LogFullException.class)
+                .hasMessageContaining(logDir.toString()).hasCauseInstanceOf(NativeCallException.class);
+        assertThatThrownBy(() -> Opener.openWritable(logDir, SMALL, broken))
+                .isExactlyInstanceOf(NativeCallException.class).hasMessageContaining("EIO");
+
+        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed creations").isEqualTo(descriptors);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("warm-up");
+        }
+    }
+
+    /**
+     * An open that fails while recovering the data file (zeroing its tail), where closing that
+     * file and the lock file fail too: the first failure is thrown, each close failure is
+     * suppressed on it, and the log opens once the calls work again.
+     */
+    @Test
+    void open_failingMidway_whenClosingTheFileFailsToo_reportsThatAlongsideTheFirstFailure() throws Exception {
+        Path logDir = dir.resolve("midway-close");
+        try (GrowLog log = GrowLog.open(logDir, SMALL)) {
+            appendLine(log);
+        }
+        LogFiles.setCheckpoint(logDir, LogFiles.HEADER_SIZE, 0, 0, false); // recovery will zero the tail
+        ForwardingSyscalls failing = new ForwardingSyscalls() {
+            @Override
+            public void zeroRange(Path f, int fd, long offset, long length) throws NativeCallException {
+                throw failure(f, "fallocate", 5, "EIO", "Input/output error");
+            }
+
+            @Override
+            public void close(Path f, int fd) throws NativeCallException {
+                super.close(f, fd);
+                throw failure(f, "close", 5, "EIO", "Input/output error");
+            }
+        };
+        long descriptors = LogFiles.openFileDescriptors();
+        Throwable thrown = catchThrowable(() -> Opener.openWritable(logDir, SMALL, failing));
+        assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("fallocate");
+        assertThat(thrown.getSuppressed()).extracting(Throwable::getMessage).satisfiesExactly(
+                data -> assertThat(data).contains("close").contains(LogFiles.first(logDir).toString()),
+                lock -> assertThat(lock).contains("close").contains(logDir.resolve(DataFiles.LOCK).toString()));
+        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after the failed open").isEqualTo(descriptors);
+        try (GrowLog log = GrowLog.open(logDir, SMALL)) {
+            assertAllRecordsIntact(log);
         }
     }
 

@@ -246,6 +246,25 @@ class TornTailRecoveryTest {
 
 
     @Test
+    void reopen_ofALogThatFillsItsFileExactly_scansFromTheCheckpointAtTheEnd() throws IOException {
+        Path logDir = dir.resolve("full");
+        GrowLogConfig config = GrowLogConfig.builder().initialSize(8192).pretouchAhead(0).build();
+        try (GrowLog log = GrowLog.open(logDir, config)) {
+            log.append(new byte[8192 - LogFiles.HEADER_SIZE - LogFiles.RECORD_HEADER]);
+        }
+        assertThat(LogFiles.size(logDir)).isEqualTo(8192);
+        assertThat(DataFiles.list(logDir)).as("data files").containsOnlyKeys(0L);
+        try (GrowLog log = GrowLog.open(logDir, config)) {
+            RecoveryReport report = log.recoveryReport();
+            assertThat(report.checkpoint()).isEqualTo(8192);
+            assertThat(report.scannedFrom()).as("a checkpoint at the file's end is plausible").isEqualTo(8192);
+            assertThat(report.recordsScanned()).isZero();
+            assertThat(log.stats().records()).isEqualTo(1);
+            assertThat(log.endPosition()).isEqualTo(8192);
+        }
+    }
+
+    @Test
     void reopen_withATornCheckpointBlock_scansFromTheFirstRecord_andKeepsEverything(Random random)
             throws IOException {
         Crash crash = crash(25, random);

@@ -4,6 +4,7 @@ import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.CursorLockedException;
 import dev.growlog.error.GrowLogException;
+import dev.growlog.internal.nativeio.Syscalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +101,13 @@ class CursorStoreTest {
         assertThat(Files.exists(store.directory())).as("nothing made for a bad name").isFalse();
     }
 
+    @Test
+    void aNullName_isRefusedNamingIt() {
+        assertThatThrownBy(() -> store().open(null, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("bad cursor name null: a name is 1 to 64 characters");
+        assertThatThrownBy(() -> store().read("a b")).hasMessageStartingWith("bad cursor name 'a b': a name is");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"a", "Z", "0", "-", "_x", "kafka.topic-1_v2", "x.",
             "1234567890123456789012345678901234567890123456789012345678901234"})
@@ -132,7 +140,8 @@ class CursorStoreTest {
         cursor.close();
         assertThatThrownBy(() -> cursor.commit(8)).isInstanceOf(ClosedLogException.class)
                 .hasMessageContaining("'closing'").hasMessageContaining("is closed");
-        assertThatThrownBy(() -> cursor.move(8)).isInstanceOf(ClosedLogException.class);
+        assertThatThrownBy(() -> cursor.move(8)).isInstanceOf(ClosedLogException.class)
+                .hasMessageContaining("'closing'").hasMessageContaining("is closed");
         assertThatThrownBy(cursor::position).isInstanceOf(ClosedLogException.class);
         assertThatThrownBy(cursor::lastCommitMillis).isInstanceOf(ClosedLogException.class);
         assertThat(cursor.name()).isEqualTo("closing");
@@ -214,5 +223,23 @@ class CursorStoreTest {
         assertThatThrownBy(() -> store.read("damaged")).isInstanceOf(CorruptLogException.class)
                 .hasMessageContaining(file.toString());
         assertThatThrownBy(() -> store.open("damaged", 0)).isInstanceOf(CorruptLogException.class);
+    }
+
+    /** A cursor file whose state is not a cursor's 24 bytes: the exception points at the latest slot's payload. */
+    @Test
+    void aCursorFileWithAPayloadOfTheWrongLength_isCorrupt_atItsLatestSlotsPayload() throws IOException {
+        CursorStore store = store();
+        Files.createDirectories(store.directory());
+        Path file = store.file("short");
+        assertThat(StateFile.create(file, new byte[8], Syscalls.libc())).isTrue();
+        assertThatThrownBy(() -> store.read("short")).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("cursor payload length=8 expected=24")
+                .satisfies(e -> assertThat(((CorruptLogException) e).position()) // sequence 1: slot 1
+                        .isEqualTo(StateFile.SLOT_SIZE + StateFile.HEADER_SIZE));
+        try (StateFile state = StateFile.openExclusive(file, Syscalls.libc())) {
+            state.write(new byte[16]); // sequence 2: slot 0
+        }
+        assertThatThrownBy(() -> store.read("short")).isInstanceOf(CorruptLogException.class)
+                .satisfies(e -> assertThat(((CorruptLogException) e).position()).isEqualTo(StateFile.HEADER_SIZE));
     }
 }

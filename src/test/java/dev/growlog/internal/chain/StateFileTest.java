@@ -10,10 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,6 +280,101 @@ class StateFileTest {
         } finally {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+        }
+    }
+
+    @Test
+    void aState_equalsAnotherWithTheSameSequenceAndPayloadBytes_andNamesBothInItsText() {
+        StateFile.State state = new StateFile.State(7, bytes("abc"));
+        assertThat(state).isEqualTo(new StateFile.State(7, bytes("abc"))).hasSameHashCodeAs(
+                new StateFile.State(7, bytes("abc")));
+        assertThat(state).isNotEqualTo(new StateFile.State(8, bytes("abc")))
+                .isNotEqualTo(new StateFile.State(7, bytes("abd"))).isNotEqualTo("abc");
+        assertThat(state.hashCode()).isNotEqualTo(new StateFile.State(8, bytes("abc")).hashCode());
+        assertThat(state).hasToString("State[sequence=7, payload=3 bytes]");
+    }
+
+    @Test
+    void create_ofAPayloadOverTheLimit_isRefused_andMakesNoFile() throws IOException {
+        assertThatThrownBy(() -> StateFile.create(file(), new byte[StateFile.MAX_PAYLOAD + 1], SYS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 256 bytes: 257");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    /** Every call leaves the descriptors it opened closed, whether it succeeds, is refused or fails. */
+    @Test
+    void create_read_andOpen_closeEveryDescriptorTheyOpen_onSuccessRefusalAndFailure() throws IOException {
+        long descriptors = openDescriptors();
+        assertThat(StateFile.create(file(), bytes("x"), SYS)).isTrue();
+        assertThat(StateFile.create(file(), bytes("y"), SYS)).isFalse();
+        assertThat(text(StateFile.read(file(), SYS))).isEqualTo("x");
+        assertThat(openDescriptors()).as("descriptors after create and read").isEqualTo(descriptors);
+        try (StateFile owner = StateFile.openExclusive(file(), SYS)) {
+            assertThat(owner).isNotNull();
+            assertThat(StateFile.openExclusive(file(), SYS)).isNull();
+            assertThat(openDescriptors()).as("descriptors with the owner's open, after a refused open")
+                    .isEqualTo(descriptors + 1);
+        }
+        garble(file(), 0);
+        garble(file(), StateFile.SLOT_SIZE);
+        assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class);
+        assertThatThrownBy(() -> StateFile.openExclusive(file(), SYS)).isInstanceOf(CorruptLogException.class);
+        assertThat(openDescriptors()).as("descriptors after failed reads").isEqualTo(descriptors);
+    }
+
+    /**
+     * A file cut short: a slot is read when its header, payload and checksum all lie inside the
+     * file, to the byte, and reported missing or too long when they do not.
+     */
+    @Test
+    void aFileEndingExactlyAfterSlot0_readsSlot0_andOneByteShorterIsCorrupt() throws IOException {
+        assertThat(StateFile.create(file(), new byte[0], SYS)).isTrue();
+        truncate(StateFile.HEADER_SIZE + StateFile.CRC_SIZE);
+        assertThat(StateFile.read(file(), SYS)).isEqualTo(new StateFile.State(0, new byte[0]));
+        truncate(StateFile.HEADER_SIZE + StateFile.CRC_SIZE - 1);
+        assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("slot 0: missing: the file ends at 19")
+                .hasMessageContaining("slot 1: missing: the file ends at 19");
+
+        Files.delete(file());
+        assertThat(StateFile.create(file(), bytes("abc"), SYS)).isTrue();
+        int end = StateFile.HEADER_SIZE + 3 + StateFile.CRC_SIZE;
+        truncate(end);
+        assertThat(StateFile.read(file(), SYS)).isEqualTo(new StateFile.State(0, bytes("abc")));
+        truncate(end - 1);
+        assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("(22 bytes)")
+                .hasMessageContaining("slot 0: payload length=3 expected at most 256 within the file's 22 bytes")
+                .hasMessageContaining("slot 1: missing: the file ends at 22");
+    }
+
+    @Test
+    void aSlotWithoutItsMagic_isReportedAllZeroOnlyWhenEveryByteIsZero() throws IOException {
+        created("x").close();
+        byte[] raw = Files.readAllBytes(file());
+        Arrays.fill(raw, 0, 4, (byte) 0); // slot 0: no magic, the rest of its bytes as they were
+        Arrays.fill(raw, StateFile.SLOT_SIZE, StateFile.FILE_SIZE, (byte) 0);
+        Files.write(file(), raw);
+        assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("slot 0: magic=0x0 expected=0x54534c47")
+                .hasMessageContaining("slot 1: all zero");
+        raw[StateFile.FILE_SIZE - 1] = 1; // only the last byte of slot 1 is not zero
+        Files.write(file(), raw);
+        assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("slot 1: magic=0x0 expected=0x54534c47");
+    }
+
+    private void truncate(int size) throws IOException {
+        try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            channel.truncate(size);
+        }
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
         }
     }
 
