@@ -747,9 +747,14 @@ final class Chain {
 
     // ---- closing ----
 
-    /** Marks the chain closed for new appends; under the append lock. */
+    /** Marks the chain closed for new appends; takes the append lock, so no append is half done. */
     void markClosed() {
-        closed = true;
+        appendLock.lock();
+        try {
+            closed = true;
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     boolean isClosed() {

@@ -180,11 +180,7 @@ final class ChainRepairer {
             }
             f.checkpointer().resyncFrom(FileHeader.SIZE);
         } catch (IOException | RuntimeException e) {
-            try {
-                f.abandon();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            f.abandonAfter(e);
             throw e;
         }
         f.retire(); // syncs everything, marks it clean, closes it

@@ -328,6 +328,15 @@ final class LogFile implements AutoCloseable {
         }
     }
 
+    /** Abandons this file after {@code failure}, adding any failure to do so to it. */
+    void abandonAfter(Exception failure) {
+        try {
+            abandon();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     static IOException attempt(IOException failure, NativeStepRunner step) {
         try {
             step.run();

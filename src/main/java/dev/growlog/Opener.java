@@ -220,11 +220,7 @@ final class Opener {
                 chain.appendLock().unlock();
             }
         } catch (IOException | RuntimeException e) {
-            try {
-                f.abandon();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            f.abandonAfter(e);
             throw e;
         }
         f.close(); // syncs and marks it clean

@@ -95,12 +95,6 @@ final class ReadOnlySide implements LogSide {
 
     @Override
     public void shutDown() {
-        OrderedLock lock = chain.appendLock();
-        lock.lock();
-        try {
-            chain.markClosed();
-        } finally {
-            lock.unlock();
-        }
+        chain.markClosed();
     }
 }

@@ -196,13 +196,7 @@ final class WriterSide implements LogSide {
                 Thread.currentThread().interrupt();
             }
         }
-        OrderedLock lock = chain.appendLock();
-        lock.lock();
-        try {
-            chain.markClosed();
-        } finally {
-            lock.unlock();
-        }
+        chain.markClosed();
         appended.wakeAll();
     }
 
