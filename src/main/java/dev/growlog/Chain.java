@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * durable start and the deletion of files below it.
  *
  * <h2>Rolling</h2>
- * When the writer's file is half full, a background thread prepares the next file under a
- * temporary name (header, reserved blocks, fdatasync, mapping). When a record does not fit
+ * Once an eighth of the writer's file is written, a background thread prepares the next file
+ * under a temporary name (header, reserved blocks, fdatasync, mapping). When a record does not fit
  * before the span's end, the writer pads the current file to the span end (it is then
  * <em>sealed</em>), renames the prepared file into place and appends there. Nothing is synced on
  * that path: the sealed file is synced, marked cleanly shut down and closed by the next
@@ -56,6 +56,8 @@ import java.util.concurrent.TimeUnit;
  * Readers find a file closed under them (retired or deleted) and look it up again.
  */
 final class Chain {
+    /** The next file is prepared once the writer's file holds 1/PREPARE_FROM of its span. */
+    private static final long PREPARE_FROM = 8;
     /** Sealed files that may wait for their sync at once; a roll past this syncs the oldest. */
     static final int MAX_SEALED_WAITING = 64;
     /** How often a read-only log looks at the start file, at most, when nothing asks it to. */
@@ -163,10 +165,11 @@ final class Chain {
                     : dev.growlog.internal.chain.CursorStore.of(dir, identity.logId(), sys).list()) {
                 cursors.add(new Retention.Cursor(c.name(), c.position(), c.lastCommitMillis()));
             }
-            // Besides data files: cursors, the lock, and room for the start file, which the
-            // first move of the start makes (it never grows after).
+            // Besides data files: cursors, the lock, room for the start file, which the first
+            // move of the start makes (it never grows after), and allocations under way (the
+            // next file being prepared while the writer grows).
             long others = budget == null ? 0 : budget.used() - onDisk.stream().mapToLong(Retention.DataFile::diskBytes)
-                    .sum() + StartFile.FILE_SIZE;
+                    .sum() + StartFile.FILE_SIZE + budget.pending();
             Retention.Limits limits = new Retention.Limits(budget == null ? Retention.UNLIMITED : budget.budget() - others,
                     config.retentionAge(), config.retentionPolicy(), config.cursorTimeout());
             Retention.Plan plan = Retention.plan(onDisk, identity.span(), FileHeader.SIZE, cursors, limits, now,
@@ -467,9 +470,14 @@ final class Chain {
         return roll(f);
     }
 
-    /** After an append into {@code f} at offset {@code end}: prepares the next file from half way. */
+    /**
+     * After an append into {@code f} at offset {@code end}: starts preparing the next file once
+     * an eighth of the span is written. That leaves the background seven eighths of a file's time,
+     * which the fdatasync of the new header needs when the disk is busy writing back records,
+     * while a log that stays small holds no prepared file.
+     */
     void appended(LogFile f, long end) {
-        if (end > identity.span() / 2 && prepared == null && preparing == null && !closed) {
+        if (end > identity.span() / PREPARE_FROM && prepared == null && preparing == null && !closed) {
             long index = f.index() + 1;
             preparing = background.submit(() -> prepare(index));
         }

@@ -72,6 +72,11 @@ final class DiskBudget {
         pending += bytes;
     }
 
+    /** Bytes admitted by {@link #reserve} whose allocation has not finished. */
+    synchronized long pending() {
+        return pending;
+    }
+
     /** After an allocation admitted by {@link #reserve} has finished or failed. */
     synchronized void release(long bytes) {
         pending -= bytes;
