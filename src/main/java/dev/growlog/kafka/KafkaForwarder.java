@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends the records of a log to a Kafka topic, <em>at least once</em>, from a durable
@@ -91,8 +91,6 @@ public final class KafkaForwarder {
     private final KafkaForwarderConfig config;
     private final ForwarderListener listener;
     private final Map<String, Object> producerConfig;
-    /** Acknowledgements and failures from the producer's thread, in the order they came. */
-    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     /** Open once {@link #stop()} was called. */
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -107,18 +105,14 @@ public final class KafkaForwarder {
     private volatile long startNanos;
     private volatile KafkaProducer<byte[], byte[]> producer;
 
-    /** Bumped for each producer: completions of a closed one are ignored. */
-    private int generation;
+    /** The forwarder's thread while it waits for the head of the window; woken by the producer. */
+    private volatile Thread waiting;
     private Cursor cursor;
     private Tailer tailer;
     private SendWindow window;
     private long lastCommitNanos;
     /** Highest position skipped as too large, so a record sent again after a restart counts once. */
     private long lastSkipped = -1;
-
-    /** An outcome reported by the producer's callback. */
-    private record Completion(int generation, long seq, Exception exception) {
-    }
 
     /** A failed send that a new producer may get through: restart from the cursor. */
     private static final class Restart extends Exception {
@@ -225,6 +219,15 @@ public final class KafkaForwarder {
     /** Asks {@link #run()} to stop: it commits what is acknowledged and returns. Any thread; idempotent. */
     public void stop() {
         stop.countDown();
+        wake();
+    }
+
+    /** Wakes the forwarder's thread if it waits for an outcome. */
+    private void wake() {
+        Thread waiter = waiting;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
     }
 
     private boolean stopped() {
@@ -233,8 +236,6 @@ public final class KafkaForwarder {
 
     private void open() throws IOException {
         window = new SendWindow(config.maxUncommittedRecords(), committedPosition);
-        generation++;
-        completions.clear();
         tailer = log.tailer(committedPosition);
         try {
             producer = new KafkaProducer<>(producerConfig);
@@ -254,7 +255,7 @@ public final class KafkaForwarder {
             }
             if (window.full()) {
                 settle(WAIT_MILLIS);
-                commitIfDue(window.doneUncommitted() > 0);
+                commitIfDue(false); // half the window done: committing at every acknowledgement would cost a sync each
             } else if (tailer.tryNext()) {
                 send();
             } else if (!window.allDone()) {
@@ -276,9 +277,12 @@ public final class KafkaForwarder {
         headers.add(POSITION_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(position).array());
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(config.topic(), null, config.key().of(value),
                 value, headers);
-        int gen = generation;
+        SendWindow sentIn = window; // a closed producer's late outcomes land in its own window
         try {
-            producer.send(record, (metadata, exception) -> completions.add(new Completion(gen, seq, exception)));
+            producer.send(record, (metadata, exception) -> {
+                sentIn.complete(seq, outcome(exception), exception);
+                wake();
+            });
         } catch (KafkaException e) {
             throw new Restart(e);
         }
@@ -286,14 +290,18 @@ public final class KafkaForwarder {
     }
 
     /**
-     * Applies the completions that came (waiting up to {@code waitMillis} for the first), then
-     * moves the done prefix over acknowledged and skipped records.
+     * Waits up to {@code waitMillis} while the outcome of the first record not done is unknown,
+     * then moves the done prefix over acknowledged and skipped records.
      */
     private void settle(long waitMillis) throws IOException, InterruptedException, Restart {
-        Completion first = waitMillis > 0 ? completions.poll(waitMillis, TimeUnit.MILLISECONDS) : completions.poll();
-        for (Completion c = first; c != null; c = completions.poll()) {
-            if (c.generation() == generation) {
-                window.complete(c.seq(), outcome(c.exception()), c.exception());
+        if (waitMillis > 0 && window.headPending()) {
+            waiting = Thread.currentThread();
+            if (window.headPending() && !stopped()) { // after announcing: an outcome from now on wakes it
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+            }
+            waiting = null;
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for Kafka's acknowledgements");
             }
         }
         advance(true);
@@ -393,19 +401,13 @@ public final class KafkaForwarder {
         KafkaProducer<byte[], byte[]> failed = producer;
         producer = null;
         closedProducerRetries.addAndGet(retries(failed));
-        failed.close(Duration.ofSeconds(1));
-        for (Completion c = completions.poll(); c != null; c = completions.poll()) {
-            if (c.generation() == generation) {
-                window.complete(c.seq(), outcome(c.exception()), c.exception());
-            }
-        }
+        failed.close(Duration.ofSeconds(1)); // its callbacks have all run when it returns
         try {
             advance(false);
         } catch (Restart impossible) {
             throw new AssertionError(impossible);
         }
         commitIfDue(true);
-        window.dropUndone();
     }
 
     private void closeQuietly() {

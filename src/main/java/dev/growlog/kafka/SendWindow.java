@@ -1,12 +1,24 @@
 package dev.growlog.kafka;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The records sent and not yet committed, in send order, with what became of each: the
  * bookkeeping behind "commit only up to the first record not yet acknowledged". Sequence numbers
  * count sends in this window's life; a ring of {@code capacity} slots holds the records from the
- * first unacknowledged one to the last sent. Used by the forwarder's own thread only.
+ * first unacknowledged one to the last sent.
+ *
+ * <p><b>Concurrency.</b> The forwarder's thread does everything but {@link #complete}, which
+ * the producer's thread calls, once per send. A slot is written by {@link #add} before the send
+ * and taken again only after its record is done, so the two threads never write one slot at
+ * once. The outcome is written last and read first, both volatile: the cause written before it
+ * is seen with it, and a thread that announces it waits and then reads the head's outcome
+ * cannot miss an outcome written before the producer looks for that announcement.
  */
 final class SendWindow {
+    private static final VarHandle OUTCOME = MethodHandles.arrayElementVarHandle(byte[].class);
+
     /** No outcome yet. */
     static final byte PENDING = 0;
     /** The broker acknowledged it. */
@@ -23,7 +35,7 @@ final class SendWindow {
     private final long[] nexts;
     /** Each slot's payload length in bytes. */
     private final int[] lengths;
-    /** Each slot's outcome: one of the constants above. */
+    /** Each slot's outcome: one of the constants above; accessed through {@link #OUTCOME}. */
     private final byte[] outcomes;
     /** Each slot's exception when it was refused or failed. */
     private final Exception[] causes;
@@ -77,24 +89,29 @@ final class SendWindow {
         positions[slot] = position;
         nexts[slot] = next;
         lengths[slot] = length;
-        outcomes[slot] = PENDING;
         causes[slot] = null;
+        OUTCOME.setRelease(outcomes, slot, PENDING);
         return seq;
     }
 
-    /** Records what became of send {@code seq}; null {@code cause} means acknowledged. */
+    /**
+     * Records what became of send {@code seq}, which this window {@linkplain #add added} and
+     * which is not done yet; null {@code cause} means acknowledged. The producer's thread.
+     */
     void complete(long seq, byte outcome, Exception cause) {
-        if (seq < done || seq >= sent) {
-            return; // not of this window's life (reset since)
-        }
         int slot = slot(seq);
-        outcomes[slot] = outcome;
         causes[slot] = cause;
+        OUTCOME.setVolatile(outcomes, slot, outcome);
     }
 
     /** The outcome of the first record not done; {@link #PENDING} also when all are done. */
     byte head() {
-        return done == sent ? PENDING : outcomes[slot(done)];
+        return done == sent ? PENDING : (byte) OUTCOME.getVolatile(outcomes, slot(done));
+    }
+
+    /** True when a record was sent that is not done and its outcome is not known yet. */
+    boolean headPending() {
+        return done != sent && head() == PENDING;
     }
 
     long headPosition() {
@@ -123,11 +140,6 @@ final class SendWindow {
     /** The done prefix was committed. */
     void committed() {
         committed = done;
-    }
-
-    /** Forgets every record after the done prefix: they will be sent again from {@link #donePosition()}. */
-    void dropUndone() {
-        sent = done;
     }
 
     private int slot(long seq) {
