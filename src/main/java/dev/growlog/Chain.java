@@ -3,6 +3,15 @@ package dev.growlog;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.file.AppendBatch;
+import dev.growlog.internal.file.DiskBudget;
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.Follower;
+import dev.growlog.internal.file.LockOrder;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.OrderedLock;
+import dev.growlog.internal.file.Pretoucher;
+import dev.growlog.internal.file.WriterFailure;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -241,7 +250,7 @@ final class Chain {
      *
      * @throws IllegalArgumentException when the batch is larger than an empty file holds
      */
-    LogFile fileFor(RecordBatch batch) throws IOException {
+    LogFile fileFor(AppendBatch batch) throws IOException {
         LogFile f = current;
         failure.check();
         if (f.appender().fits(batch)) {

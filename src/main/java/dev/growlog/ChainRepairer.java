@@ -1,5 +1,8 @@
 package dev.growlog;
 
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.Repairer;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.nativeio.Syscalls;
 import dev.growlog.internal.recovery.RecordScanner;

@@ -4,6 +4,9 @@ import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.RecordsDroppedException;
 import dev.growlog.internal.chain.CursorStore;
+import dev.growlog.internal.file.Appender;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.Repairer;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -254,7 +257,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes
      */
     public void append(RecordBatch batch) throws IOException {
-        writer().append(batch, 0, batch.longest());
+        writer().append(batch.forAppend(), 0, batch.longest());
     }
 
     /**
@@ -266,7 +269,7 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public void appendDurable(RecordBatch batch) throws IOException {
-        writer().appendDurable(batch, 0, batch.longest());
+        writer().appendDurable(batch.forAppend(), 0, batch.longest());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import dev.growlog.internal.file.LogFile;
+
 import java.io.IOException;
 
 /**

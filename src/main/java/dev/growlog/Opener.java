@@ -4,6 +4,8 @@ import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogLockedException;
 import dev.growlog.error.UnsupportedFormatException;
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.nativeio.Syscalls;
 

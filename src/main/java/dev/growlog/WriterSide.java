@@ -2,6 +2,10 @@ package dev.growlog;
 
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogFullException;
+import dev.growlog.internal.file.AppendBatch;
+import dev.growlog.internal.file.DiskBudget;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.OrderedLock;
 import dev.growlog.internal.mapping.GrowableMapping;
 
 import java.io.IOException;
@@ -45,7 +49,7 @@ final class WriterSide implements LogSide {
     }
 
     /**
-     * Appends {@code records} (a byte[] range, a ByteBuffer or a RecordBatch) as the durability
+     * Appends {@code records} (a byte[] range, a ByteBuffer or a batch) as the durability
      * policy says. Returns the position of a single record; -1 for a batch, whose positions are
      * in it.
      */
@@ -84,9 +88,9 @@ final class WriterSide implements LogSide {
         lock.lockOrRefuse("append");
         try {
             chain.checkOpen();
-            if (records instanceof RecordBatch) {
-                file = chain.fileFor((RecordBatch) records);
-                file.append((RecordBatch) records);
+            if (records instanceof AppendBatch) {
+                file = chain.fileFor((AppendBatch) records);
+                file.append((AppendBatch) records);
             } else {
                 file = chain.fileFor(length);
                 position = records instanceof byte[] ? file.append((byte[]) records, offset, length)

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.PausingSyscalls.Call;
 import dev.growlog.PausingSyscalls.Pause;
+import dev.growlog.internal.file.Checkpointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

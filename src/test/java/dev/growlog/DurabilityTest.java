@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.file.Checkpointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
