@@ -3,7 +3,15 @@ package dev.growlog;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.Chain;
+import dev.growlog.internal.chain.ChainRepairer;
 import dev.growlog.internal.chain.CursorStore;
+import dev.growlog.internal.chain.DataFiles;
+import dev.growlog.internal.chain.LogSide;
+import dev.growlog.internal.chain.Opener;
+import dev.growlog.internal.chain.ReadOnlySide;
+import dev.growlog.internal.chain.RecordFinder;
+import dev.growlog.internal.chain.WriterSide;
 import dev.growlog.internal.file.Appender;
 import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.file.Repairer;
@@ -72,7 +80,7 @@ public final class GrowLog implements AutoCloseable {
     /** The log's durable cursors, made when first used. */
     private Cursors cursors;
 
-    GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
+    private GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
         this.chain = chain;
         this.dir = chain.dir();
         this.maxPayload = GrowLogConfig.maxPayload(chain.segmentSize());
@@ -117,8 +125,12 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when a file cannot be created, opened or mapped
      */
     public static GrowLog open(Path path, GrowLogConfig config) throws IOException {
-        return Opener.openWritable(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
-                Syscalls.libc());
+        return open(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"), Syscalls.libc());
+    }
+
+    /** As {@link #open(Path, GrowLogConfig)}, through {@code sys}; for tests that inject faults. */
+    static GrowLog open(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+        return Opener.openWritable(path, config, sys, (chain, recovery) -> new GrowLog(chain, config, recovery));
     }
 
     /**
@@ -147,8 +159,13 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException as for {@link #openReadOnly(Path)}
      */
     public static GrowLog openReadOnly(Path path, GrowLogConfig config) throws IOException {
-        return Opener.openReadOnly(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
+        return openReadOnly(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
                 Syscalls.libc());
+    }
+
+    /** As {@link #openReadOnly(Path, GrowLogConfig)}, through {@code sys}; for tests that inject faults. */
+    static GrowLog openReadOnly(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+        return Opener.openReadOnly(path, config, sys, (chain, recovery) -> new GrowLog(chain, config, recovery));
     }
 
     /**
