@@ -6,6 +6,7 @@ import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.internal.file.AppendBatch;
 import dev.growlog.internal.file.DiskBudget;
+import dev.growlog.internal.file.LockOrder;
 import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.file.OrderedLock;
 import dev.growlog.internal.mapping.GrowableMapping;
