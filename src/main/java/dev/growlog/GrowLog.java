@@ -3,7 +3,18 @@ package dev.growlog;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.Chain;
+import dev.growlog.internal.chain.ChainRepairer;
 import dev.growlog.internal.chain.CursorStore;
+import dev.growlog.internal.chain.DataFiles;
+import dev.growlog.internal.chain.LogSide;
+import dev.growlog.internal.chain.Opener;
+import dev.growlog.internal.chain.ReadOnlySide;
+import dev.growlog.internal.chain.RecordFinder;
+import dev.growlog.internal.chain.WriterSide;
+import dev.growlog.internal.file.Appender;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.Repairer;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -69,7 +80,7 @@ public final class GrowLog implements AutoCloseable {
     /** The log's durable cursors, made when first used. */
     private Cursors cursors;
 
-    GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
+    private GrowLog(Chain chain, GrowLogConfig config, RecoveryReport recovery) {
         this.chain = chain;
         this.dir = chain.dir();
         this.maxPayload = GrowLogConfig.maxPayload(chain.segmentSize());
@@ -114,8 +125,12 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException when a file cannot be created, opened or mapped
      */
     public static GrowLog open(Path path, GrowLogConfig config) throws IOException {
-        return Opener.openWritable(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
-                Syscalls.libc());
+        return open(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"), Syscalls.libc());
+    }
+
+    /** As {@link #open(Path, GrowLogConfig)}, through {@code sys}; for tests that inject faults. */
+    static GrowLog open(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+        return Opener.openWritable(path, config, sys, (chain, recovery) -> new GrowLog(chain, config, recovery));
     }
 
     /**
@@ -144,8 +159,13 @@ public final class GrowLog implements AutoCloseable {
      * @throws IOException as for {@link #openReadOnly(Path)}
      */
     public static GrowLog openReadOnly(Path path, GrowLogConfig config) throws IOException {
-        return Opener.openReadOnly(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
+        return openReadOnly(Objects.requireNonNull(path, "path"), Objects.requireNonNull(config, "config"),
                 Syscalls.libc());
+    }
+
+    /** As {@link #openReadOnly(Path, GrowLogConfig)}, through {@code sys}; for tests that inject faults. */
+    static GrowLog openReadOnly(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+        return Opener.openReadOnly(path, config, sys, (chain, recovery) -> new GrowLog(chain, config, recovery));
     }
 
     /**
@@ -254,7 +274,7 @@ public final class GrowLog implements AutoCloseable {
      *                     sync, or a file shrunk by another process) and refuses writes
      */
     public void append(RecordBatch batch) throws IOException {
-        writer().append(batch, 0, batch.longest());
+        writer().append(batch.forAppend(), 0, batch.longest());
     }
 
     /**
@@ -266,7 +286,7 @@ public final class GrowLog implements AutoCloseable {
      *                     exceptions
      */
     public void appendDurable(RecordBatch batch) throws IOException {
-        writer().appendDurable(batch, 0, batch.longest());
+        writer().appendDurable(batch.forAppend(), 0, batch.longest());
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.growlog;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.chain.Chain;
+import dev.growlog.internal.chain.DataFiles;
+import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.recovery.RecordCursor;
 

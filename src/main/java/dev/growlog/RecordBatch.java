@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import dev.growlog.internal.file.AppendBatch;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -40,6 +42,8 @@ public final class RecordBatch {
     private int count;
     private boolean appended;
     private final CRC32C crc = new CRC32C();
+    /** The view the appender reads; see {@link #forAppend()}. */
+    private final AppendBatch forAppend = new Records();
 
     /** An empty batch with room for 64 KiB of payloads to start with; it grows as needed. */
     public RecordBatch() {
@@ -205,20 +209,6 @@ public final class RecordBatch {
         return lengths[index];
     }
 
-    // For the appender, under the append lock.
-
-    byte[] data() {
-        return data;
-    }
-
-    int offset(int index) {
-        return offsets[index];
-    }
-
-    int crc(int index) {
-        return crcs[index];
-    }
-
     /** Largest payload in the batch; 0 when empty. */
     int longest() {
         int longest = 0;
@@ -228,11 +218,53 @@ public final class RecordBatch {
         return longest;
     }
 
-    long[] positions() {
-        return positions;
+    /**
+     * This batch as the appender reads it, under the append lock. A view, not public accessors:
+     * the appender lies in an internal package, and users must not reach the batch's arrays.
+     */
+    AppendBatch forAppend() {
+        return forAppend;
     }
 
-    void appended() {
-        appended = true;
+    private final class Records implements AppendBatch {
+        @Override
+        public int size() {
+            return count;
+        }
+
+        @Override
+        public long payloadBytes() {
+            return used;
+        }
+
+        @Override
+        public byte[] data() {
+            return data;
+        }
+
+        @Override
+        public int offset(int index) {
+            return offsets[index];
+        }
+
+        @Override
+        public int length(int index) {
+            return RecordBatch.this.length(index);
+        }
+
+        @Override
+        public int crc(int index) {
+            return crcs[index];
+        }
+
+        @Override
+        public long[] positions() {
+            return positions;
+        }
+
+        @Override
+        public void appended() {
+            appended = true;
+        }
     }
 }

@@ -115,7 +115,7 @@ class CallsInsideALeaseTest {
     @Test
     void append_fromAHandler_whileAnotherThreadWaitsToMoveTheMapping_failsAtOnce() throws Exception {
         List<Throwable> failures = new ArrayList<>();
-        try (GrowLog log = Opener.openWritable(dir.resolve("a.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("a.glog"), MOVES, sys)) {
             log.append("first".getBytes());
             Mover mover = writerOnItsWayToAMove(log, failures);
 
@@ -131,7 +131,7 @@ class CallsInsideALeaseTest {
     @Test
     void sync_fromAHandler_whileAnotherThreadWaitsToMoveTheMapping_failsAtOnce() throws Exception {
         List<Throwable> failures = new ArrayList<>();
-        try (GrowLog log = Opener.openWritable(dir.resolve("s.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("s.glog"), MOVES, sys)) {
             log.append("first".getBytes());
             Mover mover = writerOnItsWayToAMove(log, failures);
 
@@ -146,7 +146,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void appendDurable_fromAHandler_failsAtOnceAndAppendsNothing() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("d.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("d.glog"), MOVES, sys)) {
             log.append("first".getBytes());
 
             Throwable thrown = fromHandler(log, () -> log.appendDurable("durable".getBytes()));
@@ -158,7 +158,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void close_fromAHandler_failsAtOnceAndTheLogStaysOpen() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("c.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("c.glog"), MOVES, sys)) {
             long position = log.append("first".getBytes());
 
             Throwable thrown = fromHandler(log, log::close);
@@ -171,7 +171,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void tailerPoll_fromAHandler_failsAtOnceInsteadOfWaitingForAnAppend() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("t.glog"), MOVES, sys);
+        try (GrowLog log = GrowLog.open(dir.resolve("t.glog"), MOVES, sys);
              Tailer tailer = log.tailer(log.endPosition())) {
             log.append("first".getBytes());
             assertThat(tailer.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -184,7 +184,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void append_fromAHandler_whenItFitsAndNoOneElseAppends_works() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("w.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("w.glog"), MOVES, sys)) {
             log.append("first".getBytes());
 
             Throwable thrown = fromHandler(log, () -> log.append("from the handler".getBytes()));
@@ -196,7 +196,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void sync_fromAHandler_withNothingLeftToSync_returnsAtOnce_butWithARecordToSync_isRefused() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("n.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("n.glog"), MOVES, sys)) {
             log.append("first".getBytes());
             log.sync();
             long syncs = log.stats().syncs();
@@ -212,7 +212,7 @@ class CallsInsideALeaseTest {
 
     @Test
     void append_fromAHandler_whenItMustGrowTheLog_failsAtOnceAndAppendsNothing() throws Exception {
-        try (GrowLog log = Opener.openWritable(dir.resolve("g.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("g.glog"), MOVES, sys)) {
             log.append("first".getBytes());
             fill(log, 4096);
             long records = log.stats().records();
@@ -232,7 +232,7 @@ class CallsInsideALeaseTest {
         try (GrowLog writer = GrowLog.open(file, GrowLogConfig.builder().initialSize(16 * 1024).build())) {
             writer.append("first".getBytes());
             writer.sync();
-            try (GrowLog reader = Opener.openReadOnly(file, GrowLogConfig.builder().headroom(0).build(), sys)) {
+            try (GrowLog reader = GrowLog.openReadOnly(file, GrowLogConfig.builder().headroom(0).build(), sys)) {
                 List<Throwable> failures = new ArrayList<>();
                 long mapped = reader.stats().mappedSize();
                 while (writer.stats().fileSize() <= mapped) {

@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import dev.growlog.internal.chain.DataFiles;
+
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -1,6 +1,8 @@
 package dev.growlog;
 
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.DataFiles;
+import dev.growlog.internal.chain.StartFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

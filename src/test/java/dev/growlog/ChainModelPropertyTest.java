@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.DataFiles;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -26,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Explicit repair of a log of many files: damage in sealed files (and in the writer's) is
  * skipped or cut at, across the whole chain, with global positions in the report.
  */
-class ChainRepairTest {
-    static final long SPAN = 128 * 1024;
-    static final GrowLogConfig ROLLING = GrowLogConfig.builder().segmentSize(64 * 1024).rollSize(SPAN)
+public class ChainRepairTest {
+    public static final long SPAN = 128 * 1024;
+    public static final GrowLogConfig ROLLING = GrowLogConfig.builder().segmentSize(64 * 1024).rollSize(SPAN)
             .initialSize(8192).maxGrowthStep(64 * 1024).pretouchAhead(0).build();
-    static final int RECORDS = 1500;
+    public static final int RECORDS = 1500;
 
     @TempDir
     Path dir;

@@ -2,6 +2,8 @@ package dev.growlog;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.chain.StartFile;
+import dev.growlog.internal.file.LogFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.PausingSyscalls.Call;
 import dev.growlog.PausingSyscalls.Pause;
+import dev.growlog.internal.file.Checkpointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +97,7 @@ class CloseWhileBusyTest {
     void close_duringASync_waitsForIt_andTheSyncCompletes() throws Exception {
         Path file = dir.resolve("sync.glog");
         sys.forbidMovesWhile(busy::get);
-        GrowLog log = Opener.openWritable(file, MoveBarrierTest.MOVES, sys);
+        GrowLog log = GrowLog.open(file, MoveBarrierTest.MOVES, sys);
         for (int i = 0; i < 50; i++) {
             append(log);
         }
@@ -116,7 +117,7 @@ class CloseWhileBusyTest {
         Path file = dir.resolve("growth.glog");
         GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
                 .maxGrowthStep(16 * 1024).pretouchAhead(0).build();
-        GrowLog log = Opener.openWritable(file, config, sys);
+        GrowLog log = GrowLog.open(file, config, sys);
         fillMapping(log);
         long growths = log.stats().growths();
         Thread[] writer = new Thread[1];
@@ -134,7 +135,7 @@ class CloseWhileBusyTest {
     @Test
     void close_duringAMove_waitsForIt_andTheAppendCompletes() throws Exception {
         Path file = dir.resolve("move.glog");
-        GrowLog log = Opener.openWritable(file, MoveBarrierTest.MOVES, sys);
+        GrowLog log = GrowLog.open(file, MoveBarrierTest.MOVES, sys);
         fillMapping(log);
         long moves = log.stats().moves();
         Thread[] writer = new Thread[1];

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Damages log files the way crashes and bad disks do, through plain file I/O. */
-final class Corruption {
+public final class Corruption {
     private Corruption() {
     }
 
@@ -26,7 +26,7 @@ final class Corruption {
     }
 
     /** Flips one bit of the byte at {@code position}. */
-    static void flipBit(Path file, long position, int bit) throws IOException {
+    public static void flipBit(Path file, long position, int bit) throws IOException {
         try (FileChannel channel = FileChannel.open(LogFiles.first(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
             channel.read(one, position);

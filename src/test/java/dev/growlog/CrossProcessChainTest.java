@@ -1,5 +1,7 @@
 package dev.growlog;
 
+import dev.growlog.internal.chain.DataFiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.file.Checkpointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,7 +138,7 @@ class DurabilityTest {
         Duration interval = Duration.ofMillis(20);
         Path file = dir.resolve("interval.glog");
         FaultySyscalls sys = new FaultySyscalls();
-        GrowLog log = Opener.openWritable(file, GrowLogConfig.builder().durability(Durability.INTERVAL)
+        GrowLog log = GrowLog.open(file, GrowLogConfig.builder().durability(Durability.INTERVAL)
                 .syncInterval(interval).build(), sys);
         try {
             assertThat(flushers(file)).as("flusher threads while open").hasSize(1);
@@ -193,7 +194,7 @@ class DurabilityTest {
     @Test
     void aSync_isOneMsync_andLeavesTheCheckpointInTheHeaderPage() throws Exception {
         FaultySyscalls sys = new FaultySyscalls();
-        try (GrowLog log = Opener.openWritable(dir.resolve("one-msync.glog"), GrowLogConfig.defaults(), sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("one-msync.glog"), GrowLogConfig.defaults(), sys)) {
             for (int round = 1; round <= 5; round++) {
                 for (int i = 0; i < 10 * round; i++) {
                     log.append(Samples.apache().get(i));
@@ -222,7 +223,7 @@ class DurabilityTest {
             }
         };
         GrowLogConfig config = GrowLogConfig.builder().headroom(64L << 20).build();
-        try (GrowLog log = Opener.openWritable(dir.resolve("header-page.glog"), config, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("header-page.glog"), config, sys)) {
             assertThat(msyncs).as("the checkpoint at open syncs the header page").isNotEmpty();
             long base = msyncs.get(msyncs.size() - 1)[0];
             long headerSynced = log.stats().syncedPosition();
@@ -263,7 +264,7 @@ class DurabilityTest {
                 super.msync(file, address, length);
             }
         };
-        try (GrowLog log = Opener.openWritable(dir.resolve("stride.glog"), GrowLogConfig.defaults(), sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("stride.glog"), GrowLogConfig.defaults(), sys)) {
             long base = msyncStarts.get(msyncStarts.size() - 1);
             long start = log.stats().syncedPosition();
             for (int i = 0; i < Checkpointer.HEADER_SYNC_STRIDE / 8192; i++) {
@@ -300,7 +301,7 @@ class DurabilityTest {
                 super.msync(file, address, length);
             }
         };
-        try (GrowLog log = Opener.openWritable(dir.resolve("failing.glog"), GrowLogConfig.defaults(), syscalls)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("failing.glog"), GrowLogConfig.defaults(), syscalls)) {
             failNextMsync.set(true);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
@@ -343,7 +344,7 @@ class DurabilityTest {
                 super.msync(file, address, length);
             }
         };
-        try (GrowLog log = Opener.openWritable(dir.resolve("interrupt.glog"), GrowLogConfig.defaults(), syscalls)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("interrupt.glog"), GrowLogConfig.defaults(), syscalls)) {
             holdNextMsync.set(true);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {

@@ -11,9 +11,9 @@ import java.util.Map;
  * chosen kind with a {@link NativeCallException} carrying a chosen errno, as the real binding
  * would report it. Faults are armed after the log is open, so calls made by open are not counted.
  */
-final class FaultySyscalls extends ForwardingSyscalls {
+public final class FaultySyscalls extends ForwardingSyscalls {
     /** The calls a fault can be injected into. */
-    enum Call { ALLOCATE, TRUNCATE, REMAP_IN_PLACE, REMAP_TO, MSYNC, FDATASYNC }
+    public enum Call { ALLOCATE, TRUNCATE, REMAP_IN_PLACE, REMAP_TO, MSYNC, FDATASYNC }
 
     /** errno values on Linux, for the messages the real binding would produce. */
     private static final Map<String, Integer> ERRNO = Map.of("EIO", 5, "ENOMEM", 12, "EFAULT", 14, "EINVAL", 22,
@@ -31,7 +31,7 @@ final class FaultySyscalls extends ForwardingSyscalls {
     private volatile boolean refuseInPlace;
 
     /** Fails the {@code nth} call of {@code call} made from now on (1 = the next one) with {@code errnoName}. */
-    synchronized FaultySyscalls failNth(Call call, int nth, String errnoName) {
+    public synchronized FaultySyscalls failNth(Call call, int nth, String errnoName) {
         if (!ERRNO.containsKey(errnoName)) {
             throw new IllegalArgumentException("unknown errno name " + errnoName);
         }

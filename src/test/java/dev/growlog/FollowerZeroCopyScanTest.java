@@ -42,10 +42,10 @@ class FollowerZeroCopyScanTest {
     void forEach_onAReadOnlyLog_followsAgainForASecondRecordPastItsMapping() throws Exception {
         Path file = dir.resolve("f.glog");
         PausingSyscalls sys = new PausingSyscalls();
-        try (GrowLog writer = Opener.openWritable(file, STEPS, sys)) {
+        try (GrowLog writer = GrowLog.open(file, STEPS, sys)) {
             writer.append(new byte[100]);
             writer.append(new byte[100]);
-            try (GrowLog follower = Opener.openReadOnly(file, GrowLogConfig.defaults(), sys);
+            try (GrowLog follower = GrowLog.openReadOnly(file, GrowLogConfig.defaults(), sys);
                  LogReader reader = follower.reader(follower.startPosition())) { // follows now, not later
                 long mapped = follower.stats().mappedSize();
                 fillTo(writer, mapped);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * The fault-injection seam: passes every call to the real {@link Syscalls#libc()}; a test
  * overrides the calls it wants to fail or to interleave with something else, and opens a log
- * with it through {@link Opener}.
+ * with it through {@link GrowLog#open(Path, GrowLogConfig, Syscalls)}.
  */
 class ForwardingSyscalls implements Syscalls {
     private final Syscalls real = Syscalls.libc();

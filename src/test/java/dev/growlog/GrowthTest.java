@@ -101,7 +101,7 @@ class GrowthTest {
                 super.truncate(file, fd, length);
             }
         };
-        try (GrowLog log = Opener.openWritable(dir.resolve("reserve.glog"), tiny().initialSize(8192).build(),
+        try (GrowLog log = GrowLog.open(dir.resolve("reserve.glog"), tiny().initialSize(8192).build(),
                 recording)) {
             calls.clear();
             log.append(new byte[payloadEndingAt(log.startPosition(), 8192 + 8)]);

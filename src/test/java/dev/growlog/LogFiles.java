@@ -22,21 +22,21 @@ import java.util.zip.CRC32C;
  * diagrams in {@code FileHeader} and {@code RecordFormat}) independently, so a change of the
  * format breaks these tests on purpose.
  */
-final class LogFiles {
+public final class LogFiles {
     /** Bytes of the file header; the first record starts here. */
     static final int HEADER_SIZE = 4096;
     static final byte[] MAGIC = "GROWLOG\0".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION_OFFSET = 8;
     static final int HEADER_SIZE_OFFSET = 12;
     static final int SEGMENT_SIZE_OFFSET = 16;
-    static final int LOG_ID_OFFSET = 24;
+    public static final int LOG_ID_OFFSET = 24;
     static final int BASE_OFFSET = 32;
     static final int SPAN_OFFSET = 40;
     static final int HEADER_CRC_OFFSET = 48;
     static final int CHECKPOINT_OFFSET = 56;
     static final int CHECKPOINT_RECORDS_OFFSET = 64;
     static final int CHECKPOINT_BYTES_OFFSET = 72;
-    static final int CLEAN_OFFSET = 80;
+    public static final int CLEAN_OFFSET = 80;
     static final int CHECKPOINT_CRC_OFFSET = 84;
     /** The default span of a data file (rollSize). */
     static final long DEFAULT_SPAN = 256L << 20;
@@ -53,7 +53,7 @@ final class LogFiles {
     }
 
     /** The name of the data file whose base position is {@code base}. */
-    static String dataFileName(long base) {
+    public static String dataFileName(long base) {
         return String.format("%020d.glog", base);
     }
 
@@ -63,7 +63,7 @@ final class LogFiles {
     }
 
     /** Data file {@code index} of the log in {@code dir} whose files span {@code span} positions. */
-    static Path dataFile(Path dir, long index, long span) {
+    public static Path dataFile(Path dir, long index, long span) {
         return dir.resolve(dataFileName(index * span));
     }
 
@@ -155,7 +155,7 @@ final class LogFiles {
         }
     }
 
-    static void write(Path file, long position, byte[] bytes) {
+    public static void write(Path file, long position, byte[] bytes) {
         file = first(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -167,12 +167,12 @@ final class LogFiles {
         }
     }
 
-    static int readInt(Path file, long position) {
+    public static int readInt(Path file, long position) {
         file = first(file);
         return ByteBuffer.wrap(read(file, position, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
-    static long readLong(Path file, long position) {
+    public static long readLong(Path file, long position) {
         file = first(file);
         return ByteBuffer.wrap(read(file, position, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
@@ -183,7 +183,7 @@ final class LogFiles {
     }
 
     /** Inverts every bit of the byte at {@code position}. */
-    static void flipByte(Path file, long position) {
+    public static void flipByte(Path file, long position) {
         file = first(file);
         byte[] b = read(file, position, 1);
         b[0] = (byte) ~b[0];

@@ -141,6 +141,8 @@ class ModulePathIT {
                     Object syscalls = dev.growlog.internal.nativeio.Syscalls.libc();
                     Class<?> binding = dev.growlog.internal.nativeio.libc.LibC.class;
                     Class<?> mapping = dev.growlog.internal.mapping.GrowableMapping.class;
+                    Class<?> chain = dev.growlog.internal.chain.Chain.class;
+                    Class<?> file = dev.growlog.internal.file.LogFile.class;
                 }
                 """;
         JavaSources.Compiled compiled = JavaSources.compile(dir.resolve("src"), dir.resolve("classes"),
@@ -151,7 +153,9 @@ class ModulePathIT {
         assertThat(compiled.diagnostics()).contains(
                 "package dev.growlog.internal.nativeio is not visible",
                 "package dev.growlog.internal.nativeio.libc is not visible",
-                "package dev.growlog.internal.mapping is not visible");
+                "package dev.growlog.internal.mapping is not visible",
+                "package dev.growlog.internal.chain is not visible",
+                "package dev.growlog.internal.file is not visible");
     }
 
     @Test

@@ -103,7 +103,7 @@ class MoveBarrierTest {
     @Test
     void aMove_whileAReaderHoldsALeaseInsideNext_waitsForIt_thenTheReaderReadsOn() throws Exception {
         sys.forbidMovesWhile(leaseHeld::get);
-        try (GrowLog log = Opener.openWritable(dir.resolve("reader.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("reader.glog"), MOVES, sys)) {
             // Fill segment 0 and start segment 1, then move once more: the view cache now holds only
             // the writer's segment, so the reader's first look at segment 0 asks for a new view.
             while (log.endPosition() < MOVES.segmentSize() + 1000) {
@@ -151,7 +151,7 @@ class MoveBarrierTest {
     @Test
     void sync_duringAMove_holdsTheMoveUntilItsLeaseEnds_andBothComplete() throws Exception {
         sys.forbidMovesWhile(leaseHeld::get);
-        try (GrowLog log = Opener.openWritable(dir.resolve("sync.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("sync.glog"), MOVES, sys)) {
             for (int i = 0; i < 20; i++) {
                 append(log);
             }
@@ -191,7 +191,7 @@ class MoveBarrierTest {
     @Test
     void aMove_whileAZeroCopyHandlerRuns_waitsForItsLease_andTheHandlersViewStaysValid() throws Exception {
         sys.forbidMovesWhile(leaseHeld::get);
-        try (GrowLog log = Opener.openWritable(dir.resolve("handler.glog"), MOVES, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("handler.glog"), MOVES, sys)) {
             for (int i = 0; i < 20; i++) {
                 append(log);
             }

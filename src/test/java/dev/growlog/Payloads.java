@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * Test payloads. {@link #numbered(int, int)} makes payloads that say which record they are, so
  * a reader can check a record it finds without knowing which one to expect.
  */
-final class Payloads {
+public final class Payloads {
     private Payloads() {
     }
 
@@ -33,7 +33,7 @@ final class Payloads {
      * A payload of {@code length} bytes (at least 8) that starts with its own number and length
      * and continues with bytes determined by the number.
      */
-    static byte[] numbered(int number, int length) {
+    public static byte[] numbered(int number, int length) {
         if (length < 8) {
             throw new IllegalArgumentException("numbered payloads need at least 8 bytes: " + length);
         }
@@ -43,7 +43,7 @@ final class Payloads {
     }
 
     /** The number a {@link #numbered} payload carries; throws when the payload is not one intact. */
-    static int numberOf(byte[] payload) {
+    public static int numberOf(byte[] payload) {
         if (payload.length < 8) {
             throw new AssertionError("not a numbered payload: " + payload.length + " bytes");
         }

@@ -82,7 +82,7 @@ class PretoucherTest {
         GrowLogConfig config = GrowLogConfig.builder().initialSize(initial).pretouchAhead(1 << 20).build();
         String name = "growlog-pretoucher " + LogFiles.dataFileName(0);
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        try (GrowLog log = Opener.openWritable(dir.resolve("steps"), config, recording)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("steps"), config, recording)) {
             calls.clear();
             Thread pretoucher = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals(name) && !before.contains(t)).findFirst().orElseThrow();
@@ -144,7 +144,7 @@ class PretoucherTest {
                     return super.view(address, length);
                 }
             };
-            try (GrowLog log = Opener.openWritable(dir.resolve("views-" + headroom + ".glog"), config, counting)) {
+            try (GrowLog log = GrowLog.open(dir.resolve("views-" + headroom + ".glog"), config, counting)) {
                 long segment = config.segmentSize();
                 int seenAtCrossing = 0;
                 for (int i = 0; i < 3000; i++) {
@@ -217,7 +217,7 @@ class PretoucherTest {
         };
         GrowLogConfig config = GrowLogConfig.builder().initialSize(64 * 1024).pretouchAhead(1 << 20).build();
         List<Long> positions = new ArrayList<>();
-        try (GrowLog log = Opener.openWritable(dir.resolve("refused.glog"), config, refusing)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("refused.glog"), config, refusing)) {
             for (int i = 0; i < 4000; i++) {
                 positions.add(log.append(record(i)));
             }

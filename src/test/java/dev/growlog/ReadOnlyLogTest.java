@@ -146,7 +146,7 @@ class ReadOnlyLogTest {
         };
         try (GrowLog writer = GrowLog.open(file, config)) {
             writer.append(new byte[] {1});
-            follower[0] = Opener.openReadOnly(file, config, sys);
+            follower[0] = GrowLog.openReadOnly(file, config, sys);
             try (GrowLog log = follower[0]; LogReader tail = log.reader(log.startPosition())) {
                 assertThat(tail.next()).isTrue();
                 long mapped = log.stats().mappedSize();

@@ -2,6 +2,7 @@ package dev.growlog;
 
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.chain.DataFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class RollFaultTest {
     private Throwable rollFailsOnce(Step arm, Step clear) throws IOException {
         Path path = dir.resolve("log");
         Throwable failure;
-        try (GrowLog log = Opener.openWritable(path, CONFIG, sys)) {
+        try (GrowLog log = GrowLog.open(path, CONFIG, sys)) {
             arm.run();
             failure = null;
             for (int i = 0; failure == null; i++) {

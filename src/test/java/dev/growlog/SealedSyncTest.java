@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.chain.Chain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +79,7 @@ class SealedSyncTest {
     void aRoll_leavesTheSealedFileUnsyncedAndUnmarked_untilTheNextSync() throws Exception {
         Path path = dir.resolve("log");
         Path first = LogFiles.dataFile(path, 0, SPAN);
-        try (GrowLog log = Opener.openWritable(path, ROLLING.build(), sys)) {
+        try (GrowLog log = GrowLog.open(path, ROLLING.build(), sys)) {
             sys.synced.clear(); // opening syncs the new file once
             appendUntilFile(log, 2);
             assertThat(sys.synced).as("files synced by two rolls").doesNotContain(first);
@@ -95,7 +96,7 @@ class SealedSyncTest {
     void aZeroDelay_syncsAndClosesTheSealedFileInTheBackgroundAtOnce() throws Exception {
         Path path = dir.resolve("log");
         Path first = LogFiles.dataFile(path, 0, SPAN);
-        try (GrowLog log = Opener.openWritable(path, ROLLING.sealedSyncDelay(Duration.ZERO).build(), sys)) {
+        try (GrowLog log = GrowLog.open(path, ROLLING.sealedSyncDelay(Duration.ZERO).build(), sys)) {
             appendUntilFile(log, 1);
             sys.awaitClose(first);
             assertThat(sys.synced).contains(first);
@@ -107,7 +108,7 @@ class SealedSyncTest {
     void moreSealedFilesThanMayWait_retireTheOldestAtOnce_andKeepTheNewestWaiting() throws Exception {
         Path path = dir.resolve("log");
         long last = Chain.MAX_SEALED_WAITING + 1;
-        try (GrowLog log = Opener.openWritable(path, ROLLING.build(), sys)) {
+        try (GrowLog log = GrowLog.open(path, ROLLING.build(), sys)) {
             sys.synced.clear(); // opening syncs the new file once
             appendUntilFile(log, last);
             sys.awaitClose(LogFiles.dataFile(path, 0, SPAN));
@@ -121,7 +122,7 @@ class SealedSyncTest {
     void aCrashWhileSealedFilesWait_losesNoneOfTheirRecords_andReopenMarksThemClean() throws Exception {
         Path path = dir.resolve("log");
         Path image = dir.resolve("image");
-        try (GrowLog log = Opener.openWritable(path, ROLLING.build(), sys)) {
+        try (GrowLog log = GrowLog.open(path, ROLLING.build(), sys)) {
             appendUntilFile(log, 4);
             assertThat(cleanFlag(path, 2)).as("file 2 still waiting for its sync").isZero();
             LogFiles.copy(path, image); // what a kill -9 leaves: the page cache, nothing synced since the rolls

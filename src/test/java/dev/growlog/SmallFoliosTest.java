@@ -69,7 +69,7 @@ class SmallFoliosTest {
             }
         };
         GrowLogConfig config = tiny().headroom(0).smallFolios(true).build();
-        try (GrowLog log = Opener.openWritable(dir.resolve("calls.glog"), config, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("calls.glog"), config, sys)) {
             assertThat(advice).as("advice at open").hasSize(1);
             assertThat(advice.get(0)[1]).isEqualTo(log.stats().mappedSize());
             growSeveralTimes(log);

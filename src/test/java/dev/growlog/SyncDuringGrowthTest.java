@@ -35,7 +35,7 @@ class SyncDuringGrowthTest {
     void sync_whenAGrowthLandsBetweenItsSizeChecks_doesNotFailTheWriter() throws Exception {
         PausingSyscalls sys = new PausingSyscalls();
         GrowLogConfig config = GrowLogConfig.builder().initialSize(4096).maxGrowthStep(65536).pretouchAhead(0).build();
-        try (GrowLog log = Opener.openWritable(dir.resolve("pause.glog"), config, sys)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("pause.glog"), config, sys)) {
             log.append(new byte[100]);
             AtomicReference<Pause> pause = new AtomicReference<>();
             CompletableFuture<Void> syncer = new CompletableFuture<>();

@@ -4,6 +4,7 @@ import dev.growlog.FaultySyscalls.Call;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
+import dev.growlog.internal.chain.DataFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class SyscallFaultTest {
     private int nextLine;
 
     private GrowLog open(Path file, GrowLogConfig config) throws IOException {
-        return Opener.openWritable(file, config, sys);
+        return GrowLog.open(file, config, sys);
     }
 
     private long appendLine(GrowLog log) throws IOException {
@@ -174,7 +175,7 @@ class SyscallFaultTest {
                 super.truncate(f, fd, length);
             }
         };
-        try (GrowLog log = Opener.openWritable(logDir, SMALL, extending)) {
+        try (GrowLog log = GrowLog.open(logDir, SMALL, extending)) {
             Path file = LogFiles.dataFile(log, 0);
             fillMapping(log);
             failAllocate.set(true);
@@ -391,7 +392,7 @@ class SyscallFaultTest {
                 }
             }
         };
-        GrowLog log = Opener.openWritable(logDir, SMALL, failing);
+        GrowLog log = GrowLog.open(logDir, SMALL, failing);
         long position = log.append(new byte[] {7});
         armed.set(true);
         Throwable thrown = catchThrowable(log::close);
@@ -424,12 +425,12 @@ class SyscallFaultTest {
                 throw failure(f, "fallocate", 5, "EIO", "Input/output error");
             }
         };
-        Opener.openWritable(dir.resolve("warm-up"), SMALL, new ForwardingSyscalls()).close();
+        GrowLog.open(dir.resolve("warm-up"), SMALL, new ForwardingSyscalls()).close();
         long descriptors = LogFiles.openFileDescriptors();
 
-        assertThatThrownBy(() -> Opener.openWritable(logDir, SMALL, full)).isInstanceOf(LogFullException.class)
+        assertThatThrownBy(() -> GrowLog.open(logDir, SMALL, full)).isInstanceOf(LogFullException.class)
                 .hasMessageContaining(logDir.toString()).hasCauseInstanceOf(NativeCallException.class);
-        assertThatThrownBy(() -> Opener.openWritable(logDir, SMALL, broken))
+        assertThatThrownBy(() -> GrowLog.open(logDir, SMALL, broken))
                 .isExactlyInstanceOf(NativeCallException.class).hasMessageContaining("EIO");
 
         assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed creations").isEqualTo(descriptors);
@@ -463,7 +464,7 @@ class SyscallFaultTest {
             }
         };
         long descriptors = LogFiles.openFileDescriptors();
-        Throwable thrown = catchThrowable(() -> Opener.openWritable(logDir, SMALL, failing));
+        Throwable thrown = catchThrowable(() -> GrowLog.open(logDir, SMALL, failing));
         assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("fallocate");
         assertThat(thrown.getSuppressed()).extracting(Throwable::getMessage).satisfiesExactly(
                 data -> assertThat(data).contains("close").contains(LogFiles.first(logDir).toString()),
@@ -488,7 +489,7 @@ class SyscallFaultTest {
         };
         GrowLogConfig rolling = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(8192)
                 .maxGrowthStep(64 * 1024).pretouchAhead(0).rollSize(128 * 1024).build();
-        try (GrowLog log = Opener.openWritable(dir.resolve("rolling"), rolling, noRoomForNewFiles)) {
+        try (GrowLog log = GrowLog.open(dir.resolve("rolling"), rolling, noRoomForNewFiles)) {
             diskFull.set(true);
             Throwable full = null;
             for (int i = 0; full == null; i++) {
@@ -524,10 +525,10 @@ class SyscallFaultTest {
                 throw failure(f, "fallocate", 5, "EIO", "Input/output error");
             }
         };
-        assertThatThrownBy(() -> Opener.openWritable(file, SMALL, failing)).isInstanceOf(NativeCallException.class);
+        assertThatThrownBy(() -> GrowLog.open(file, SMALL, failing)).isInstanceOf(NativeCallException.class);
         long before = LogFiles.openFileDescriptors();
         for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> Opener.openWritable(file, SMALL, failing))
+            assertThatThrownBy(() -> GrowLog.open(file, SMALL, failing))
                     .isInstanceOf(NativeCallException.class);
         }
         assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed opens").isEqualTo(before);

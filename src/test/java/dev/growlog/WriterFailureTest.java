@@ -36,7 +36,7 @@ class WriterFailureTest {
     void aFailedSyncOfASealedFile_makesTheWholeLogRefuseAppendsAndSyncs() throws IOException {
         Path path = dir.resolve("log");
         List<Long> positions = new ArrayList<>();
-        try (GrowLog log = Opener.openWritable(path, CONFIG, sys)) {
+        try (GrowLog log = GrowLog.open(path, CONFIG, sys)) {
             sys.failOnFile(FaultySyscalls.Call.MSYNC, LogFiles.dataFileName(0), 1, "EIO");
             while (positions.isEmpty() || positions.get(positions.size() - 1) < SPAN) {
                 positions.add(log.append(Payloads.numbered(positions.size(), 1000)));

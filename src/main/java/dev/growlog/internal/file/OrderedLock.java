@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.internal.mapping.GrowableMapping;
 
@@ -8,14 +8,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * A lock with its place in the {@link LockOrder}. With assertions enabled it checks, each time
  * a thread waits for it, that the thread holds no later lock and no lease on the mapping.
  */
-final class OrderedLock extends ReentrantLock {
+public final class OrderedLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
 
     private final LockOrder rank;
     /** The mapping whose leases come after every lock in the order; null: every mapping of the log. */
     private final transient GrowableMapping mapping;
 
-    OrderedLock(LockOrder rank, GrowableMapping mapping) {
+    public OrderedLock(LockOrder rank, GrowableMapping mapping) {
         this.rank = rank;
         this.mapping = mapping;
     }
@@ -57,7 +57,7 @@ final class OrderedLock extends ReentrantLock {
      * lease, refuses at once with {@link IllegalStateException} instead of waiting: the holder
      * may be waiting for that lease to move the mapping. Costs nothing extra when the lock is free.
      */
-    void lockOrRefuse(String operation) {
+    public void lockOrRefuse(String operation) {
         if (!tryLock()) {
             if (mapping != null) {
                 mapping.refuseInsideLease(operation);

@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.error.GrowLogException;
 
@@ -16,24 +16,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>NOTE: there is no way back: a failed writer stays failed until the log is closed and opened
  * again, when recovery finds what really reached the disk.
  */
-final class WriterFailure {
+public final class WriterFailure {
     /** The log's directory, named in the refusal. */
     private final Path dir;
     /** The first failure; null while the writer is healthy. */
     private final AtomicReference<GrowLogException> first = new AtomicReference<>();
 
-    WriterFailure(Path dir) {
+    public WriterFailure(Path dir) {
         this.dir = dir;
     }
 
     /** Moves the writer to the failed state, unless it failed already; returns {@code e} for throwing. */
-    GrowLogException fail(GrowLogException e) {
+    public GrowLogException fail(GrowLogException e) {
         first.compareAndSet(null, e);
         return e;
     }
 
     /** Throws when the writer failed earlier, naming the first failure. */
-    void check() throws GrowLogException {
+    public void check() throws GrowLogException {
         GrowLogException failed = first.get();
         if (failed != null) {
             throw new GrowLogException(dir, "log " + dir + " failed earlier and refuses writes: "

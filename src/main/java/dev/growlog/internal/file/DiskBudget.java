@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.error.LogFullException;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -17,27 +17,27 @@ import java.nio.file.Path;
  * allocations admitted but not finished yet, so that two at once never overshoot.
  *
  * <p>It only admits or refuses; making room (deleting the oldest files) is
- * {@link Chain#enforceRetention}'s job, outside the locks of the allocations.
+ * the chain's job ({@code Chain.enforceRetention}), outside the locks of the allocations.
  */
-final class DiskBudget {
+public final class DiskBudget {
     private final Path dir;
     private final Syscalls sys;
     private final long budget;
     /** Bytes admitted whose allocation has not finished; guarded by this. */
     private long pending;
 
-    DiskBudget(Path dir, Syscalls sys, long budget) {
+    public DiskBudget(Path dir, Syscalls sys, long budget) {
         this.dir = dir;
         this.sys = sys;
         this.budget = budget;
     }
 
-    long budget() {
+    public long budget() {
         return budget;
     }
 
     /** Bytes the log's files take on disk now: data, temporary, start, lock and cursor files. */
-    long used() throws IOException {
+    public long used() throws IOException {
         return allocatedIn(dir) + allocatedIn(dir.resolve(dev.growlog.internal.chain.CursorStore.DIRECTORY));
     }
 
@@ -61,7 +61,7 @@ final class DiskBudget {
      *
      * @throws LogFullException when the allocation does not fit the budget; the caller changes nothing
      */
-    synchronized void reserve(Path file, long bytes) throws IOException {
+    public synchronized void reserve(Path file, long bytes) throws IOException {
         long used = used();
         // Room is kept for the start file and its replacement, written when retention moves the
         // start: deleting old files never first takes the log over its budget.
@@ -73,17 +73,17 @@ final class DiskBudget {
     }
 
     /** Bytes admitted by {@link #reserve} whose allocation has not finished. */
-    synchronized long pending() {
+    public synchronized long pending() {
         return pending;
     }
 
     /** After an allocation admitted by {@link #reserve} has finished or failed. */
-    synchronized void release(long bytes) {
+    public synchronized void release(long bytes) {
         pending -= bytes;
     }
 
     /** The budget refused an allocation; deleting old files may make room. */
-    static final class OverBudget extends LogFullException {
+    public static final class OverBudget extends LogFullException {
         private static final long serialVersionUID = 1L;
         /** Bytes the refused allocation needed. */
         private final long bytes;
@@ -93,7 +93,7 @@ final class DiskBudget {
             this.bytes = bytes;
         }
 
-        long bytes() {
+        public long bytes() {
             return bytes;
         }
     }

@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.LogLockedException;
@@ -36,8 +36,8 @@ import java.nio.file.Path;
  * writer lock); readers in any process read it without a lock and see the start before or after
  * a concurrent write, never a torn one.
  */
-final class StartFile {
-    static final String NAME = "start";
+public final class StartFile {
+    public static final String NAME = "start";
     /** Bytes of the payload. */
     static final int PAYLOAD_SIZE = 16;
     /** Bytes on disk of the start file, which never grows. */
@@ -59,7 +59,7 @@ final class StartFile {
     }
 
     /** Makes {@code start} the durable start of the log in {@code dir}. */
-    static void write(Path dir, long logId, long start, Syscalls sys) throws IOException {
+    public static void write(Path dir, long logId, long start, Syscalls sys) throws IOException {
         Path file = dir.resolve(NAME);
         byte[] payload = ByteBuffer.allocate(PAYLOAD_SIZE).order(ByteOrder.LITTLE_ENDIAN).putLong(start)
                 .putLong(logId).array();

@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>NOTE: on kernels without {@code MADV_POPULATE_WRITE} (before 5.14) the thread stops
  * populating and only reserves and grows ahead.
  */
-final class Pretoucher implements Runnable {
+public final class Pretoucher implements Runnable {
     /** Pages are populated in chunks of this many bytes, each inside its own lease. */
     private static final long CHUNK = 1 << 20;
     /** Longest sleep between looks when the writer does not wake the thread. */
@@ -69,7 +69,7 @@ final class Pretoucher implements Runnable {
     /** Bytes populated, for stats. */
     private volatile long populatedBytes;
 
-    Pretoucher(Path file, Syscalls sys, Appender appender, WriterFailure failure, GrowableMapping mapping,
+    public Pretoucher(Path file, Syscalls sys, Appender appender, WriterFailure failure, GrowableMapping mapping,
                OrderedLock appendLock, long ahead) {
         this.file = file;
         this.sys = sys;
@@ -83,7 +83,7 @@ final class Pretoucher implements Runnable {
     }
 
     /** The smallest file size from which this works the whole distance {@code ahead} of the writer. */
-    static long fileSizeToWorkAhead(long ahead) {
+    public static long fileSizeToWorkAhead(long ahead) {
         return ahead * NEAR_FRACTION;
     }
 

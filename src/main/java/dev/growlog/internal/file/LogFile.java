@@ -1,5 +1,8 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
+import dev.growlog.RecoveryReport;
+import dev.growlog.RepairMode;
+import dev.growlog.RepairReport;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.internal.format.FileHeader;
@@ -16,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One data file of a log: a memory-mapped file that grows while it is mapped, with its writer
- * (appender, checkpointer, pretoucher) or, read-only, its follower. {@link Chain} owns the files
- * of a log; {@link GrowLog} is the public façade.
+ * (appender, checkpointer, pretoucher) or, read-only, its follower. The chain layer's
+ * {@code Chain} owns the files of a log; {@code dev.growlog.GrowLog} is the public façade.
  *
  * <p>Positions handed to and returned by a {@code LogFile} are offsets in the file ("local");
  * the file's {@link #base()} plus an offset is the global position users see, and the one every
@@ -28,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer until the chain has synced it and marked it cleanly shut down; then it is closed, and
  * read again through a read-only {@code LogFile} when a reader needs it.
  */
-final class LogFile implements AutoCloseable {
+public final class LogFile implements AutoCloseable {
     private final Path file;
     private final Syscalls sys;
     private final int fd;
@@ -45,7 +48,7 @@ final class LogFile implements AutoCloseable {
     private final Follower follower;
     private final RecoveryReport recovery;
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** Read-only: readers positioned in this file; see {@link Chain#entered}. */
+    /** Read-only: readers positioned in this file; see {@code Chain.entered}. */
     private final AtomicInteger readers = new AtomicInteger();
     private volatile boolean closed;
     /** Set once a sealed file has been synced and marked cleanly shut down; it is closed after. */
@@ -69,23 +72,26 @@ final class LogFile implements AutoCloseable {
 
     /**
      * Appends a record; returns its offset. The caller holds the append lock and checked the
-     * length, and that the writer has not failed ({@link Chain#fileFor(int)}).
+     * length, and that the writer has not failed ({@code Chain.fileFor(int)}).
      */
-    long append(byte[] payload, int offset, int length) throws IOException {
+    public long append(byte[] payload, int offset, int length) throws IOException {
         return writer().append(payload, offset, length);
     }
 
-    /** Appends every record of the batch, storing their global positions in it; see {@link Appender#append(RecordBatch)}. */
-    void append(RecordBatch batch) throws IOException {
+    /**
+     * Appends every record of the batch, storing their global positions in it; see
+     * {@link Appender#append(AppendBatch)}.
+     */
+    public void append(AppendBatch batch) throws IOException {
         writer().append(batch);
     }
 
     /** As {@link #append(byte[], int, int)} for the bytes between the buffer's position and limit. */
-    long append(ByteBuffer payload) throws IOException {
+    public long append(ByteBuffer payload) throws IOException {
         return writer().append(payload);
     }
 
-    interface CursorAction<T> {
+    public interface CursorAction<T> {
         T apply(RecordCursor cursor) throws IOException;
     }
 
@@ -93,7 +99,7 @@ final class LogFile implements AutoCloseable {
      * Runs {@code action} inside a lease with a cursor on the record at offset {@code position};
      * {@code first} says whether a record must start there (the first record of the log).
      */
-    <T> T atRecord(long position, boolean first, CursorAction<T> action) throws IOException {
+    public <T> T atRecord(long position, boolean first, CursorAction<T> action) throws IOException {
         RecordCursor cursor = cursor();
         for (boolean followed = false; ; followed = true) {
             mapping.acquire();
@@ -117,7 +123,7 @@ final class LogFile implements AutoCloseable {
     }
 
     /** Throws IllegalArgumentException unless a record or padding starts at offset {@code position}. */
-    void checkRecordStart(long position) throws IOException {
+    public void checkRecordStart(long position) throws IOException {
         RecordCursor cursor = cursor();
         for (boolean followed = false; ; followed = true) {
             RecordCursor.Status status;
@@ -143,7 +149,7 @@ final class LogFile implements AutoCloseable {
     }
 
     /** Checks the records in offsets {@code [from, limit)}, past damage; positions in the result are offsets. */
-    RecordScanner.Result verify(long from, long limit, java.util.function.LongConsumer progress) {
+    public RecordScanner.Result verify(long from, long limit, java.util.function.LongConsumer progress) {
         return RecordScanner.inLeases(mapping, base, from, true, limit, RecordScanner.LEASE_PIECE, progress);
     }
 
@@ -151,50 +157,50 @@ final class LogFile implements AutoCloseable {
      * Applies a repair to this file, just opened for writing with its damage kept, leaving what
      * lies before offset {@code start} alone.
      */
-    RepairReport repair(RepairMode mode, long start, OrderedLock appendLock) throws IOException {
+    public RepairReport repair(RepairMode mode, long start, OrderedLock appendLock) throws IOException {
         return Repairer.apply(mode, start, file, sys, fd, mapping, base, appender, checkpointer, appendLock);
     }
 
     /** A cursor over this file, for one reader. */
-    RecordCursor cursor() {
+    public RecordCursor cursor() {
         return new RecordCursor(mapping, base);
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    long base() {
+    public long base() {
         return base;
     }
 
-    long span() {
+    public long span() {
         return span;
     }
 
     /** The file's index in the chain. */
-    long index() {
+    public long index() {
         return base / span;
     }
 
-    GrowableMapping mapping() {
+    public GrowableMapping mapping() {
         return mapping;
     }
 
     /** The writer, or null when read-only. */
-    Appender appender() {
+    public Appender appender() {
         return appender;
     }
 
-    Checkpointer checkpointer() {
+    public Checkpointer checkpointer() {
         return checkpointer;
     }
 
-    Follower follower() {
+    public Follower follower() {
         return follower;
     }
 
-    RecoveryReport recovery() {
+    public RecoveryReport recovery() {
         return recovery;
     }
 
@@ -202,16 +208,16 @@ final class LogFile implements AutoCloseable {
         return fd;
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 
-    CorruptLogException corrupt(long position, String problem) {
+    public CorruptLogException corrupt(long position, String problem) {
         return new CorruptLogException(file, base + position, problem);
     }
 
     /** Read-only files: grows the mapping to the file's size; nothing for a writer. */
-    void followGrowth() throws IOException {
+    public void followGrowth() throws IOException {
         if (follower == null) {
             return;
         }
@@ -223,18 +229,18 @@ final class LogFile implements AutoCloseable {
      * The end offset as far as this file knows it, without following the file: every commit
      * word below it has been published.
      */
-    long knownEnd() {
+    public long knownEnd() {
         return appender != null ? appender.end() : follower.knownEnd();
     }
 
     /** The end offset: the writer's, or found by following the file now. */
-    long end() throws IOException {
+    public long end() throws IOException {
         checkOpen();
         return appender != null ? appender.end() : follower.follow().end();
     }
 
     /** The checkpoint the header holds now: records before it are durable. */
-    long checkpointInFile() {
+    public long checkpointInFile() {
         mapping.acquire();
         try {
             return FileHeader.checkpoint(mapping.segment(0));
@@ -261,7 +267,7 @@ final class LogFile implements AutoCloseable {
      * A sealed writer's file: syncs everything, marks it cleanly shut down and closes it.
      * Idempotent; the caller serialises calls (the chain lock).
      */
-    void retire() throws IOException {
+    public void retire() throws IOException {
         if (closed) {
             return;
         }
@@ -273,12 +279,12 @@ final class LogFile implements AutoCloseable {
     }
 
     /** Readers of a read-only log positioned in this file. */
-    AtomicInteger readers() {
+    public AtomicInteger readers() {
         return readers;
     }
 
     /** Whether {@link #retire()} synced this file and marked it clean. */
-    boolean retired() {
+    public boolean retired() {
         return retired;
     }
 
@@ -312,7 +318,7 @@ final class LogFile implements AutoCloseable {
     }
 
     /** Closes without a final checkpoint: for a file that is being deleted, or a failed open. */
-    void abandon() throws IOException {
+    public void abandon() throws IOException {
         mapping.refuseInsideLease("close");
         if (!closing.compareAndSet(false, true)) {
             return;
@@ -329,7 +335,7 @@ final class LogFile implements AutoCloseable {
     }
 
     /** Abandons this file after {@code failure}, adding any failure to do so to it. */
-    void abandonAfter(Exception failure) {
+    public void abandonAfter(Exception failure) {
         try {
             abandon();
         } catch (IOException suppressed) {
@@ -337,7 +343,7 @@ final class LogFile implements AutoCloseable {
         }
     }
 
-    static IOException attempt(IOException failure, NativeStepRunner step) {
+    public static IOException attempt(IOException failure, NativeStepRunner step) {
         try {
             step.run();
             return failure;
@@ -351,7 +357,7 @@ final class LogFile implements AutoCloseable {
     }
 
     /** A step of a close that may fail; the first failure is thrown, later ones suppressed. */
-    interface NativeStepRunner {
+    public interface NativeStepRunner {
         void run() throws IOException;
     }
 

@@ -1,5 +1,6 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
+import dev.growlog.GrowLogConfig;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
@@ -20,12 +21,12 @@ import java.util.zip.CRC32C;
 
 /**
  * The single writer of a log: frames records into the mapping and grows the file ahead of
- * them. Not thread-safe: the writer ({@link WriterSide}) calls it under the append lock.
+ * them. Not thread-safe: the log's writer (the chain layer's {@code WriterSide}) calls it under the append lock.
  *
  * <p>Growth reserves disk blocks before the file is extended and before any page of the new
  * range is touched, so a full disk is a {@link LogFullException} here, never a SIGBUS later.
  */
-final class Appender {
+public final class Appender {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle END;
 
@@ -152,7 +153,7 @@ final class Appender {
      * every position first and grows once, so a batch that does not fit throws before anything
      * is written; then copies, seals and publishes each record, and publishes the end once.
      */
-    void append(RecordBatch batch) throws IOException {
+    void append(AppendBatch batch) throws IOException {
         int count = batch.size();
         long[] positions = batch.positions();
         long position = plan(batch, end, positions);
@@ -230,7 +231,7 @@ final class Appender {
      * segment end where one would straddle it; stores the offsets in {@code positions} and
      * returns the offset after the last record.
      */
-    private long plan(RecordBatch batch, long from, long[] positions) {
+    private long plan(AppendBatch batch, long from, long[] positions) {
         long position = from;
         for (int i = 0; i < batch.size(); i++) {
             long size = RecordFormat.recordSize(batch.length(i));
@@ -245,12 +246,12 @@ final class Appender {
     }
 
     /** Whether every record of {@code batch} fits in this file after the current end. Under the append lock. */
-    boolean fits(RecordBatch batch) {
+    public boolean fits(AppendBatch batch) {
         return plan(batch, end, batch.positions()) <= span;
     }
 
     /** Whether every record of {@code batch} would fit in an empty file of this span. */
-    boolean fitsEmpty(RecordBatch batch) {
+    public boolean fitsEmpty(AppendBatch batch) {
         return plan(batch, FileHeader.SIZE, batch.positions()) <= span;
     }
 
@@ -258,7 +259,7 @@ final class Appender {
      * Whether a record of {@code length} payload bytes fits in this file after the current end,
      * with the padding to a segment end it may need. Under the append lock.
      */
-    boolean fits(int length) {
+    public boolean fits(int length) {
         long position = end;
         long size = RecordFormat.recordSize(length);
         long segmentEnd = (position | segmentMask) + 1;
@@ -271,7 +272,7 @@ final class Appender {
      * fit went to the next file), so that readers move on to the next file. Nothing to write
      * when the end is the span end. Under the append lock.
      */
-    void seal() throws IOException {
+    public void seal() throws IOException {
         // One padding record per segment left: a batch that did not fit rolls from any segment.
         for (long position = end; position < span; position = end) {
             if (position + RecordFormat.HEADER_SIZE > mappedEnd) {
@@ -392,18 +393,18 @@ final class Appender {
     }
 
     /** Segment switches that used a view the pretoucher looked up ahead; under the append lock. */
-    long nextViewsUsed() {
+    public long nextViewsUsed() {
         return nextViewsUsed;
     }
 
     /** Starts a pretoucher working ahead of this writer. */
-    void startPretoucher(Pretoucher task) {
+    public void startPretoucher(Pretoucher task) {
         pretouching = task;
         task.start();
     }
 
     /** Asks the pretoucher, if any, to stop, without waiting for it: this file is sealed. */
-    void signalPretoucherStop() {
+    public void signalPretoucherStop() {
         if (pretouching != null) {
             pretouching.signalStop();
         }
@@ -417,7 +418,7 @@ final class Appender {
     }
 
     /** Bytes the pretoucher has faulted in ahead of the writer. */
-    long pretouchedBytes() {
+    public long pretouchedBytes() {
         return pretouching == null ? 0 : pretouching.populatedBytes();
     }
 
@@ -441,7 +442,7 @@ final class Appender {
     }
 
     /** After an explicit repair: appends continue at {@code end}. */
-    void reset(long end, long records, long payloadBytes) {
+    public void reset(long end, long records, long payloadBytes) {
         END.setRelease(this, end);
         this.records = records;
         this.payloadBytes = payloadBytes;
@@ -494,7 +495,7 @@ final class Appender {
     }
 
     /** Makes growth of this file ask {@code budget} before it reserves blocks. */
-    void budget(DiskBudget budget) {
+    public void budget(DiskBudget budget) {
         this.budget = budget;
     }
 
@@ -510,19 +511,19 @@ final class Appender {
         }
     }
 
-    long end() {
+    public long end() {
         return (long) END.getAcquire(this);
     }
 
-    long records() {
+    public long records() {
         return records;
     }
 
-    long payloadBytes() {
+    public long payloadBytes() {
         return payloadBytes;
     }
 
-    long fileSize() {
+    public long fileSize() {
         return fileSize;
     }
 }

@@ -1,5 +1,11 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.FaultySyscalls;
+import dev.growlog.GrowLog;
+import dev.growlog.GrowLogConfig;
+import dev.growlog.GrowLogHooks;
+import dev.growlog.LogFiles;
+import dev.growlog.Payloads;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.NativeCallException;
 import dev.growlog.internal.chain.StateFile;
@@ -102,7 +108,7 @@ class StartFileTest {
         FaultySyscalls sys = new FaultySyscalls();
         Path path = dir.resolve("log");
         List<Long> positions = new ArrayList<>();
-        try (GrowLog log = Opener.openWritable(path, GrowLogConfig.defaults(), sys)) {
+        try (GrowLog log = GrowLogHooks.open(path, GrowLogConfig.defaults(), sys)) {
             for (int i = 0; i < 10; i++) {
                 positions.add(log.append(Payloads.numbered(i, 100)));
             }

@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
@@ -46,11 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lock order ({@link LockOrder}): the sync lock, then the append lock, then a lease. A sync
  * waits for other threads and for leases, so it is refused inside a lease.
  */
-final class Checkpointer {
+public final class Checkpointer {
     /** The longest a sync waits for the threads it expects; see {@link #gatherWaiters()}. */
     private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** How far the checkpoint in the header page may run ahead of the one on disk before a sync writes it, in bytes. */
-    static final long HEADER_SYNC_STRIDE = 1 << 20;
+    public static final long HEADER_SYNC_STRIDE = 1 << 20;
 
     private final Path file;
     private final Syscalls sys;
@@ -97,7 +97,7 @@ final class Checkpointer {
     }
 
     /** Returns once every record before {@code target} is durable. */
-    void syncTo(long target) throws IOException {
+    public void syncTo(long target) throws IOException {
         failure.check();
         if (syncedEnd >= target) {
             return;
@@ -264,11 +264,11 @@ final class Checkpointer {
     }
 
     /** After an explicit repair: everything from {@code from} on is synced again at the next checkpoint. */
-    void resyncFrom(long from) {
+    public void resyncFrom(long from) {
         syncedEnd = from;
     }
 
-    long syncedEnd() {
+    public long syncedEnd() {
         return syncedEnd;
     }
 
@@ -276,7 +276,7 @@ final class Checkpointer {
         return appendLock;
     }
 
-    long syncs() {
+    public long syncs() {
         return syncs;
     }
 }

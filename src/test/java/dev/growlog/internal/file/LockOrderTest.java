@@ -1,5 +1,7 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
+import dev.growlog.GrowLog;
+import dev.growlog.GrowLogHooks;
 import dev.growlog.internal.mapping.GrowableMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +28,8 @@ class LockOrderTest {
     @Test
     void waitingForAnEarlierLock_whileHoldingALaterOne_failsNamingBoth() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("a.glog"))) {
-            OrderedLock write = new OrderedLock(LockOrder.WRITE, log.mapping());
-            OrderedLock sync = new OrderedLock(LockOrder.SYNC, log.mapping());
+            OrderedLock write = new OrderedLock(LockOrder.WRITE, GrowLogHooks.mapping(log));
+            OrderedLock sync = new OrderedLock(LockOrder.SYNC, GrowLogHooks.mapping(log));
             write.lock();
             try {
                 assertThatThrownBy(sync::lock).isInstanceOf(AssertionError.class)
@@ -46,8 +48,8 @@ class LockOrderTest {
     @Test
     void aLaterLockTakenByTryLock_countsAsHeld_untilItIsUnlocked() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("try.glog"))) {
-            OrderedLock reserve = new OrderedLock(LockOrder.RESERVE, log.mapping());
-            OrderedLock write = new OrderedLock(LockOrder.WRITE, log.mapping());
+            OrderedLock reserve = new OrderedLock(LockOrder.RESERVE, GrowLogHooks.mapping(log));
+            OrderedLock write = new OrderedLock(LockOrder.WRITE, GrowLogHooks.mapping(log));
             assertThat(reserve.tryLock()).isTrue();
             try {
                 assertThatThrownBy(write::lock).isInstanceOf(AssertionError.class)
@@ -63,7 +65,7 @@ class LockOrderTest {
     @Test
     void waitingForALock_insideALease_fails() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("b.glog"))) {
-            GrowableMapping mapping = log.mapping();
+            GrowableMapping mapping = GrowLogHooks.mapping(log);
             OrderedLock reserve = new OrderedLock(LockOrder.RESERVE, mapping);
             mapping.acquire();
             try {
@@ -80,7 +82,7 @@ class LockOrderTest {
     @Test
     void lockOrRefuse_insideALease_whenAnotherThreadHoldsTheLock_refusesAtOnce() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("c.glog"))) {
-            GrowableMapping mapping = log.mapping();
+            GrowableMapping mapping = GrowLogHooks.mapping(log);
             OrderedLock write = new OrderedLock(LockOrder.WRITE, mapping);
             Thread holder = new Thread(write::lock);
             holder.start();

@@ -1,15 +1,17 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
+
+import dev.growlog.internal.file.LogFile;
 
 import java.io.IOException;
 
 /**
- * What the writer's log and a read-only log do differently, behind {@link GrowLog}: where the
- * start and the end are found, how a tailer waits, which file the stats describe, and whether
- * there is a writer at all. The façade holds one side, chosen when the log opens, and never asks
+ * What the writer's log and a read-only log do differently, behind the API's {@code GrowLog}:
+ * where the start and the end are found, how a tailer waits, which file the stats describe, and
+ * whether there is a writer at all. The façade holds one side, chosen when the log opens, and never asks
  * which kind it has.
  */
-sealed interface LogSide permits WriterSide, ReadOnlySide {
-    /** The counters of one data file that {@link GrowLog#stats()} reports. */
+public sealed interface LogSide permits WriterSide, ReadOnlySide {
+    /** The counters of one data file that {@code GrowLog.stats()} reports. */
     record FileCounters(LogFile file, long syncedPosition, long syncs, long fileSize, long pretouchedBytes) {
     }
 

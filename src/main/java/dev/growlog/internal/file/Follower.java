@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.internal.mapping.GrowableMapping;
@@ -19,9 +19,9 @@ import java.nio.file.Path;
  * is published, and only when it lies inside the mapping, so a follower never reads past what
  * it has mapped.
  */
-final class Follower {
+public final class Follower {
     /** The end, record count and payload bytes found so far. */
-    record Found(long end, long records, long bytes) {
+    public record Found(long end, long records, long bytes) {
     }
 
     private final Path file;
@@ -73,7 +73,7 @@ final class Follower {
     }
 
     /** Follows growth and scans the records appended since the last look. */
-    Found follow() throws IOException {
+    public Found follow() throws IOException {
         lock.lockOrRefuse("following the file's growth");
         try {
             followGrowth();

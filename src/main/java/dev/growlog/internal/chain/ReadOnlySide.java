@@ -1,6 +1,8 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.RecoveryReport;
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.format.FileHeader;
 
 import java.io.IOException;
@@ -15,12 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * waits by parking, since no signal crosses processes. There is no writer: appends, syncs and
  * truncation are refused.
  */
-final class ReadOnlySide implements LogSide {
+public final class ReadOnlySide implements LogSide {
     private final Chain chain;
     /** What the scan at open found; its checkpoint is the synced position stats report. */
     private final RecoveryReport recovery;
 
-    ReadOnlySide(Chain chain, RecoveryReport recovery) {
+    public ReadOnlySide(Chain chain, RecoveryReport recovery) {
         this.chain = chain;
         this.recovery = recovery;
     }

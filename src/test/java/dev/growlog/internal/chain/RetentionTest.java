@@ -1,4 +1,6 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
+
+import dev.growlog.RetentionPolicy;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,5 +1,14 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.ChainRepairTest;
+import dev.growlog.Corruption;
+import dev.growlog.GrowLog;
+import dev.growlog.GrowLogConfig;
+import dev.growlog.LogFiles;
+import dev.growlog.LogReader;
+import dev.growlog.Payloads;
+import dev.growlog.RepairMode;
+import dev.growlog.RepairReport;
 import dev.growlog.error.CorruptLogException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,14 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.Durability;
+import dev.growlog.GrowLogConfig;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogFullException;
+import dev.growlog.internal.file.AppendBatch;
+import dev.growlog.internal.file.DiskBudget;
+import dev.growlog.internal.file.LockOrder;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.OrderedLock;
 import dev.growlog.internal.mapping.GrowableMapping;
 
 import java.io.IOException;
@@ -22,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * outside the append lock (it takes the chain lock and waits for readers of the files it
  * deletes, {@link LockOrder}) and is tried once more.
  */
-final class WriterSide implements LogSide {
+public final class WriterSide implements LogSide {
     private final Chain chain;
     private final Path dir;
     /** Largest payload in bytes: the segment size minus 8. */
@@ -35,7 +42,7 @@ final class WriterSide implements LogSide {
     /** Interval syncs; null unless the durability policy is {@link Durability#INTERVAL}. */
     private final Thread flusher;
 
-    WriterSide(Chain chain, GrowLogConfig config, int maxPayload) {
+    public WriterSide(Chain chain, GrowLogConfig config, int maxPayload) {
         this.chain = chain;
         this.dir = chain.dir();
         this.maxPayload = maxPayload;
@@ -45,16 +52,16 @@ final class WriterSide implements LogSide {
     }
 
     /**
-     * Appends {@code records} (a byte[] range, a ByteBuffer or a RecordBatch) as the durability
+     * Appends {@code records} (a byte[] range, a ByteBuffer or a batch) as the durability
      * policy says. Returns the position of a single record; -1 for a batch, whose positions are
      * in it.
      */
-    long append(Object records, int offset, int length) throws IOException {
+    public long append(Object records, int offset, int length) throws IOException {
         return append(records, offset, length, durability == Durability.EVERY_APPEND);
     }
 
     /** As {@link #append(Object, int, int)}, returning once the records are durable. */
-    long appendDurable(Object records, int offset, int length) throws IOException {
+    public long appendDurable(Object records, int offset, int length) throws IOException {
         return append(records, offset, length, true);
     }
 
@@ -84,9 +91,9 @@ final class WriterSide implements LogSide {
         lock.lockOrRefuse("append");
         try {
             chain.checkOpen();
-            if (records instanceof RecordBatch) {
-                file = chain.fileFor((RecordBatch) records);
-                file.append((RecordBatch) records);
+            if (records instanceof AppendBatch) {
+                file = chain.fileFor((AppendBatch) records);
+                file.append((AppendBatch) records);
             } else {
                 file = chain.fileFor(length);
                 position = records instanceof byte[] ? file.append((byte[]) records, offset, length)
@@ -119,8 +126,8 @@ final class WriterSide implements LogSide {
         }
     }
 
-    /** Makes every appended record durable, in every file; see {@link GrowLog#sync()}. */
-    void sync() throws IOException {
+    /** Makes every appended record durable, in every file; see {@code GrowLog.sync()}. */
+    public void sync() throws IOException {
         chain.checkOpen();
         chain.failure().check();
         LogFile file = chain.current();
@@ -135,7 +142,7 @@ final class WriterSide implements LogSide {
      * Syncs, then moves the start to {@code position} durably and deletes the files below it;
      * the caller checked that a record or the end is there. Wakes tailers waiting below it.
      */
-    void truncateBefore(long position) throws IOException {
+    public void truncateBefore(long position) throws IOException {
         sync();
         chain.truncateBefore(position);
         appended.wakeAll(); // tailers waiting below the new start see it at once

@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

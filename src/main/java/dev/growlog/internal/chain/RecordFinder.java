@@ -1,6 +1,7 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
 import dev.growlog.error.ClosedLogException;
+import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.recovery.RecordCursor;
@@ -13,25 +14,25 @@ import java.io.IOException;
  * under the caller (retired after a roll, or deleted below a moved start), looks it up again, or
  * says why not.
  */
-final class RecordFinder {
+public final class RecordFinder {
     /** Lookups of a file closed under a reader before one gives up (only a storm of rolls). */
     private static final int ATTEMPTS = 100;
 
     private final Chain chain;
     private final LogSide side;
 
-    RecordFinder(Chain chain, LogSide side) {
+    public RecordFinder(Chain chain, LogSide side) {
         this.chain = chain;
         this.side = side;
     }
 
     /** What to do with the record a cursor is on, inside a lease. */
-    interface FileAction<T> {
+    public interface FileAction<T> {
         T apply(LogFile file, RecordCursor cursor) throws IOException;
     }
 
     /** Runs {@code action} inside a lease with a cursor on the record at {@code position}. */
-    <T> T atRecord(long position, FileAction<T> action) throws IOException {
+    public <T> T atRecord(long position, FileAction<T> action) throws IOException {
         checkPosition(position, false);
         for (int attempt = 0; ; attempt++) {
             LogFile file = fileOf(position);
@@ -48,7 +49,7 @@ final class RecordFinder {
      * Checks that a record, or the end, is at {@code position}. The start position is a record
      * boundary by definition: damage there is reported by the reader as corruption.
      */
-    void checkStart(long position) throws IOException {
+    public void checkStart(long position) throws IOException {
         checkPosition(position, true);
         if (position == side.endPosition() || position == side.startPosition()) {
             return;
@@ -68,7 +69,7 @@ final class RecordFinder {
      * Checks that {@code position} is a record position, the start or the end of this log, and
      * returns it as such: a file's span end stands for the next file's first record.
      */
-    long checkRecordOrEnd(long position) throws IOException {
+    public long checkRecordOrEnd(long position) throws IOException {
         long normalized = chain.normalize(position);
         checkStart(normalized);
         return normalized;
@@ -79,7 +80,7 @@ final class RecordFinder {
      * rethrows when the log itself is closed or the records were dropped, else lets the caller
      * look the file up again.
      */
-    static void reopened(Chain chain, ClosedLogException closedUnderUs, int attempt, long position)
+    public static void reopened(Chain chain, ClosedLogException closedUnderUs, int attempt, long position)
             throws IOException {
         chain.checkOpen();
         chain.checkNotDropped(position);

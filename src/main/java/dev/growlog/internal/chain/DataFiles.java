@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  * start with a dot; {@value StartFile#NAME} holds the durable start; {@value #LOCK} is the
  * writer lock.
  */
-final class DataFiles {
-    static final String SUFFIX = ".glog";
-    static final String LOCK = "lock";
+public final class DataFiles {
+    public static final String SUFFIX = ".glog";
+    public static final String LOCK = "lock";
     private static final Pattern DATA = Pattern.compile("[0-9]{20}\\.glog");
 
     private DataFiles() {
@@ -31,7 +31,7 @@ final class DataFiles {
     }
 
     /** The path of file {@code index} of a log with files of {@code span} bytes. */
-    static Path path(Path dir, long index, long span) {
+    public static Path path(Path dir, long index, long span) {
         return dir.resolve(name(index * span));
     }
 
@@ -41,7 +41,7 @@ final class DataFiles {
     }
 
     /** The data files in {@code dir}, by base position. */
-    static TreeMap<Long, Path> list(Path dir) throws IOException {
+    public static TreeMap<Long, Path> list(Path dir) throws IOException {
         TreeMap<Long, Path> files = new TreeMap<>();
         try (Stream<Path> entries = Files.list(dir)) {
             entries.forEach(p -> {
@@ -62,7 +62,7 @@ final class DataFiles {
     }
 
     /** The temporary files growlog left in {@code dir} (half-made data files and start files). */
-    static List<Path> temporary(Path dir) throws IOException {
+    public static List<Path> temporary(Path dir) throws IOException {
         List<Path> temps = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
             entries.forEach(p -> {

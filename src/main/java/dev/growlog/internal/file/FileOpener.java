@@ -1,5 +1,8 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
+import dev.growlog.Damage;
+import dev.growlog.GrowLogConfig;
+import dev.growlog.RecoveryReport;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.LogFullException;
 import dev.growlog.error.NativeCallException;
@@ -19,7 +22,7 @@ import java.util.List;
 /**
  * Opens one data file of a log: checks its header against the chain, maps it and recovers it.
  * If any step fails, everything taken so far is released. The chain's writer lock must be held
- * to open a file for writing ({@link Opener}).
+ * to open a file for writing (the chain layer's {@code Opener} takes it).
  *
  * <h2>Crash safety</h2>
  * A new file is written under a temporary name (header, reserved blocks, fdatasync) and renamed
@@ -29,9 +32,9 @@ import java.util.List;
  * crash can never be read as new records. Each step can be repeated: a crash during recovery
  * leads to the same result on the next open.
  */
-final class FileOpener {
+public final class FileOpener {
     /** What the chain expects a file's header to say. */
-    record Identity(long logId, long base, long span, int segmentSize) {
+    public record Identity(long logId, long base, long span, int segmentSize) {
     }
 
     private FileOpener() {
@@ -42,7 +45,7 @@ final class FileOpener {
      * the checkpoint is not cut (nor anything after it zeroed) so that an explicit repair can
      * look past it. Starts a pretoucher when {@code pretouch} and the configuration ask for one.
      */
-    static LogFile openWritable(Path file, Identity expected, GrowLogConfig config, Syscalls sys,
+    public static LogFile openWritable(Path file, Identity expected, GrowLogConfig config, Syscalls sys,
                                 OrderedLock appendLock, WriterFailure failure, boolean keepDamage, boolean pretouch)
             throws IOException {
         int fd = sys.open(file, true, false);
@@ -92,7 +95,7 @@ final class FileOpener {
     }
 
     /** Opens a file for reading only; changes nothing in it. */
-    static LogFile openReadOnly(Path file, Identity expected, long headroom, Syscalls sys) throws IOException {
+    public static LogFile openReadOnly(Path file, Identity expected, long headroom, Syscalls sys) throws IOException {
         int fd = sys.open(file, false, false);
         GrowableMapping mapping = null;
         try {
@@ -121,7 +124,7 @@ final class FileOpener {
      * for writing, as {@code file}, the name it will be renamed to: nothing to recover, nothing
      * synced. Used to prepare the next file of a chain before the writer rolls to it.
      */
-    static LogFile openPrepared(Path temp, Path file, Identity expected, GrowLogConfig config, Syscalls sys,
+    public static LogFile openPrepared(Path temp, Path file, Identity expected, GrowLogConfig config, Syscalls sys,
                                 OrderedLock appendLock, WriterFailure failure) throws IOException {
         int fd = sys.open(temp, true, false);
         GrowableMapping mapping = null;
@@ -147,7 +150,7 @@ final class FileOpener {
     }
 
     /** Refuses a file whose header does not belong where the chain found it. */
-    static FileHeader.Fields check(FileHeader.Fields header, Identity expected, Path file)
+    public static FileHeader.Fields check(FileHeader.Fields header, Identity expected, Path file)
             throws CorruptLogException {
         if (expected == null) {
             return header;
@@ -175,7 +178,7 @@ final class FileOpener {
     }
 
     /** Reads and checks the header of {@code file}, without mapping it. */
-    static FileHeader.Fields readHeader(Path file) throws IOException {
+    public static FileHeader.Fields readHeader(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return FileHeader.read(readHeaderPage(channel), channel.size(), file);
         }
@@ -196,7 +199,7 @@ final class FileOpener {
     }
 
     /** The size a new file starts with: the configured initial size in whole pages. */
-    static long initialSize(GrowLogConfig config, Syscalls sys) {
+    public static long initialSize(GrowLogConfig config, Syscalls sys) {
         return (config.initialSize() + sys.pageSize() - 1) & -sys.pageSize();
     }
 
@@ -204,7 +207,8 @@ final class FileOpener {
      * Writes a complete new, empty data file at {@code temp}: reserved blocks, the header, an
      * fdatasync. The caller renames it into place. A full disk is a {@link LogFullException}.
      */
-    static void create(Path temp, Identity identity, long size, GrowLogConfig config, Syscalls sys) throws IOException {
+    public static void create(Path temp, Identity identity, long size, GrowLogConfig config, Syscalls sys)
+            throws IOException {
         Files.deleteIfExists(temp);
         Files.createFile(temp);
         int fd = sys.open(temp, true, false);

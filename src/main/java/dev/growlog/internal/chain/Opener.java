@@ -1,9 +1,13 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.GrowLogConfig;
+import dev.growlog.RecoveryReport;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.LogLockedException;
 import dev.growlog.error.UnsupportedFormatException;
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.LogFile;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.nativeio.Syscalls;
 
@@ -16,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 
 /**
  * Opens a log directory: takes the writer lock, recovers the chain of files and opens the last
@@ -31,31 +36,33 @@ import java.util.concurrent.ThreadLocalRandom;
  * that readers move on to the next file; the last file is recovered as a single file always
  * was. A directory with no data file is a new log. Each step can be repeated.
  */
-final class Opener {
+public final class Opener {
     private Opener() {
     }
 
-    static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
-        return openWritable(path, config, sys, false);
+    /**
+     * Opens the log in {@code path} for writing, creating it if absent. {@code facade} makes what
+     * the caller hands out (the API's log) from the open chain and what recovery found in its last
+     * file; it runs before the open counts as done, so that a failure there releases everything.
+     */
+    public static <T> T openWritable(Path path, GrowLogConfig config, Syscalls sys,
+                                     BiFunction<Chain, RecoveryReport, T> facade) throws IOException {
+        return openWritable(path, config, sys, false, null, facade);
     }
 
     /**
      * Opens for an explicit repair: nothing damaged is cut, and {@code repairer} mends a missing
      * file between two others before the chain is checked.
      */
-    static GrowLog openForRepair(Path path, GrowLogConfig config, Syscalls sys, ChainRepairer repairer)
+    static Chain openForRepair(Path path, GrowLogConfig config, Syscalls sys, ChainRepairer repairer)
             throws IOException {
-        return openWritable(path, config, sys, true, repairer);
+        return openWritable(path, config, sys, true, repairer, (chain, recovery) -> chain);
     }
 
     /** Opens for writing; with {@code keepDamage} nothing damaged is cut, for an explicit repair. */
-    static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage)
+    private static <T> T openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage,
+                                      ChainRepairer repairer, BiFunction<Chain, RecoveryReport, T> facade)
             throws IOException {
-        return openWritable(path, config, sys, keepDamage, null);
-    }
-
-    private static GrowLog openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage,
-                                        ChainRepairer repairer) throws IOException {
         Path dir = prepare(path);
         boolean created = !Files.isDirectory(dir);
         if (created) {
@@ -100,7 +107,7 @@ final class Opener {
             chain.setCurrent(current);
             current.appender().budget(chain.budget());
             retainAtOpen(chain);
-            return new GrowLog(chain, config, current.recovery());
+            return facade.apply(chain, current.recovery());
         } catch (IOException | RuntimeException | Error e) {
             release(chain, sys, lock, lockFd, e);
             removeIfCreated(created, dir, lock, e);
@@ -134,7 +141,9 @@ final class Opener {
         }
     }
 
-    static GrowLog openReadOnly(Path path, GrowLogConfig config, Syscalls sys) throws IOException {
+    /** Opens an existing log read-only; {@code facade} as for {@link #openWritable}. */
+    public static <T> T openReadOnly(Path path, GrowLogConfig config, Syscalls sys,
+                                     BiFunction<Chain, RecoveryReport, T> facade) throws IOException {
         Path dir = prepare(path);
         if (Files.isRegularFile(dir)) {
             refuseFile(dir);
@@ -154,7 +163,7 @@ final class Opener {
         LogFile file = FileOpener.openReadOnly(onDisk.lastEntry().getValue(), chain.identity(last),
                 config.headroom(), sys);
         chain.addOpen(file);
-        return new GrowLog(chain, config, file.recovery());
+        return facade.apply(chain, file.recovery());
     }
 
     private static Path prepare(Path path) throws IOException {

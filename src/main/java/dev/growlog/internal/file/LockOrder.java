@@ -1,4 +1,4 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
 /**
  * The locks of a log, in the one order a thread may take them. A thread that holds a lock
@@ -6,7 +6,7 @@ package dev.growlog;
  *
  * <ol>
  *   <li>{@link #CHAIN}: the chain's lock, held while the start moves and files are deleted, and
- *       while sealed files are synced, marked clean and closed ({@link Chain}). Taking it may wait
+ *       while sealed files are synced, marked clean and closed (the chain layer's {@code Chain}). Taking it may wait
  *       for leases on the files it closes.</li>
  *   <li>{@link #SYNC}: the checkpointer's sync lock, held while pages are synced.</li>
  *   <li>{@link #WRITE}: the append lock of a writer (appends and growth), or the follow lock of
@@ -32,7 +32,7 @@ package dev.growlog;
  * <p>With assertions enabled (as in the tests) every {@link OrderedLock} checks this order
  * when it waits, and fails with an {@link AssertionError} naming both locks when it is broken.
  */
-enum LockOrder {
+public enum LockOrder {
     CHAIN,
     SYNC,
     WRITE,

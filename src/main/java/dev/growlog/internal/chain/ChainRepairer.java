@@ -1,5 +1,12 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.Damage;
+import dev.growlog.GrowLogConfig;
+import dev.growlog.RepairMode;
+import dev.growlog.RepairReport;
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.Repairer;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.nativeio.Syscalls;
 import dev.growlog.internal.recovery.RecordScanner;
@@ -15,7 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Explicit repair of a whole log ({@link GrowLog#repair(Path, RepairMode)}): every file of the
+ * Explicit repair of a whole log ({@code GrowLog.repair(Path, RepairMode)}): every file of the
  * chain, sealed or not, is checked past damage from the log's start, and then either
  * <ul>
  *   <li>{@link RepairMode#SKIP}: each damaged range in each file is covered by skipped records
@@ -53,11 +60,11 @@ import java.util.TreeMap;
  * <p>NOTE: the start and the cursors are not changed. A cursor committed past the new end of a
  * {@code TRUNCATE} is past the end, as after any loss of a log's tail: a reader or tailer from
  * it is refused with {@link IllegalArgumentException} until the log grows past it again or the
- * cursor is moved ({@link Cursor#move(long)}, {@code growlog cursor set}).
+ * cursor is moved ({@code Cursor.move(long)}, {@code growlog cursor set}).
  */
-final class ChainRepairer {
+public final class ChainRepairer {
     /** A point between the steps of a repair, for tests that stop a repair there as a crash would. */
-    interface Steps {
+    public interface Steps {
         /** Steps that do nothing. */
         Steps NONE = step -> { };
 
@@ -88,14 +95,23 @@ final class ChainRepairer {
         this.sys = sys;
     }
 
-    /** Repairs the log in {@code path}; see {@link GrowLog#repair(Path, RepairMode)}. */
-    static RepairReport repair(Path path, RepairMode mode, Steps steps) throws IOException {
+    /** Repairs the log in {@code path}; see {@code GrowLog.repair(Path, RepairMode)}. */
+    public static RepairReport repair(Path path, RepairMode mode, Steps steps) throws IOException {
         // No pretoucher: repair writes through the mappings without the append lock, so nothing
         // else may grow (and perhaps move) them meanwhile.
         ChainRepairer repairer = new ChainRepairer(mode, steps, Syscalls.libc());
-        try (GrowLog log = Opener.openForRepair(path, CONFIG, repairer.sys, repairer)) {
+        try (Opened log = new Opened(Opener.openForRepair(path, CONFIG, repairer.sys, repairer))) {
             repairer.span = log.chain().span();
             return repairer.repair(log.chain());
+        }
+    }
+
+    /** The chain a repair opened, closed as a log's close closes it: marked closed, then its files. */
+    private record Opened(Chain chain) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            chain.markClosed();
+            chain.closeFiles();
         }
     }
 
@@ -203,7 +219,7 @@ final class ChainRepairer {
      * a sealed file's records and padding reach its span end exactly. Any damage the scan found
      * after its last valid record becomes part of that one range.
      */
-    static RecordScanner.Result sealedEnd(RecordScanner.Result r, long span, Path file, long size) {
+    public static RecordScanner.Result sealedEnd(RecordScanner.Result r, long span, Path file, long size) {
         if (r.end() >= span) {
             return r;
         }
@@ -284,7 +300,7 @@ final class ChainRepairer {
     }
 
     /** The damage a data file missing between two others is: all of its records. */
-    static Damage missingFile(Path dir, long index, long span, String done) {
+    public static Damage missingFile(Path dir, long index, long span, String done) {
         return new Damage(index * span + FileHeader.SIZE, span - FileHeader.SIZE, "data file "
                 + DataFiles.path(dir, index, span) + " is missing, with files on both sides; " + done);
     }

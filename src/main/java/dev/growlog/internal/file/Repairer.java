@@ -1,5 +1,8 @@
-package dev.growlog;
+package dev.growlog.internal.file;
 
+import dev.growlog.Damage;
+import dev.growlog.RepairMode;
+import dev.growlog.RepairReport;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
 import dev.growlog.internal.mapping.GrowableMapping;
@@ -24,7 +27,7 @@ import java.util.List;
  * synced before the checkpoint moves; a crash part way leaves a log that the next repair (or
  * recovery) handles the same way.
  */
-final class Repairer {
+public final class Repairer {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Repairer() {
@@ -33,7 +36,7 @@ final class Repairer {
     /**
      * Repairs the writer's file of a log just opened for writing with its damage kept; damage
      * that lies wholly before offset {@code start} (the log's start, when it lies in this file)
-     * is left alone, and a cut never goes below it. See {@link GrowLog#repair(Path, RepairMode)}.
+     * is left alone, and a cut never goes below it. See {@code GrowLog.repair(Path, RepairMode)}.
      */
     static RepairReport apply(RepairMode mode, long start, Path file, Syscalls sys, int fd, GrowableMapping mapping,
                               long base, Appender appender, Checkpointer checkpointer, OrderedLock appendLock)
@@ -73,7 +76,7 @@ final class Repairer {
     }
 
     /** Marks {@code [from, to)} skipped, one record per segment it touches. */
-    static void skip(GrowableMapping mapping, long base, long from, long to) {
+    public static void skip(GrowableMapping mapping, long base, long from, long to) {
         long segmentSize = mapping.segmentSize();
         for (long at = from; at < to; ) {
             long pieceEnd = Math.min(to, (at / segmentSize + 1) * segmentSize);
@@ -87,7 +90,7 @@ final class Repairer {
     }
 
     /** The damage a scan of a file whose byte 0 is global position {@code base} found, at global positions. */
-    static List<Damage> publicDamage(RecordScanner.Result result, long base) {
+    public static List<Damage> publicDamage(RecordScanner.Result result, long base) {
         return result.damage().stream().map(d -> new Damage(base + d.position(), d.length(), d.reason())).toList();
     }
 }

@@ -1,8 +1,18 @@
-package dev.growlog;
+package dev.growlog.internal.chain;
 
+import dev.growlog.GrowLogConfig;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.GrowLogException;
 import dev.growlog.error.RecordsDroppedException;
+import dev.growlog.internal.file.AppendBatch;
+import dev.growlog.internal.file.DiskBudget;
+import dev.growlog.internal.file.FileOpener;
+import dev.growlog.internal.file.Follower;
+import dev.growlog.internal.file.LockOrder;
+import dev.growlog.internal.file.LogFile;
+import dev.growlog.internal.file.OrderedLock;
+import dev.growlog.internal.file.Pretoucher;
+import dev.growlog.internal.file.WriterFailure;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
@@ -55,11 +65,11 @@ import java.util.concurrent.TimeUnit;
  * files, and opening files for reading, so that a file is never opened while it is deleted.
  * Readers find a file closed under them (retired or deleted) and look it up again.
  */
-final class Chain {
+public final class Chain {
     /** The next file is prepared once the writer's file holds 1/PREPARE_FROM of its span. */
     private static final long PREPARE_FROM = 8;
     /** Sealed files that may wait for their sync at once; a roll past this syncs the oldest. */
-    static final int MAX_SEALED_WAITING = 64;
+    public static final int MAX_SEALED_WAITING = 64;
     /** How often a read-only log looks at the start file, at most, when nothing asks it to. */
     private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -225,11 +235,11 @@ final class Chain {
     }
 
     /** The id every file of this log carries. */
-    long logId() {
+    public long logId() {
         return identity.logId();
     }
 
-    Syscalls syscalls() {
+    public Syscalls syscalls() {
         return sys;
     }
 
@@ -244,7 +254,7 @@ final class Chain {
      *
      * @throws IllegalArgumentException when the batch is larger than an empty file holds
      */
-    LogFile fileFor(RecordBatch batch) throws IOException {
+    LogFile fileFor(AppendBatch batch) throws IOException {
         LogFile f = current;
         failure.check();
         if (f.appender().fits(batch)) {
@@ -258,11 +268,11 @@ final class Chain {
         return roll(f);
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    long span() {
+    public long span() {
         return identity.span();
     }
 
@@ -271,7 +281,7 @@ final class Chain {
                 identity.segmentSize());
     }
 
-    int segmentSize() {
+    public int segmentSize() {
         return identity.segmentSize();
     }
 
@@ -279,11 +289,11 @@ final class Chain {
         return appendLock;
     }
 
-    boolean isReadOnly() {
+    public boolean isReadOnly() {
         return lockFd < 0;
     }
 
-    LogFile current() {
+    public LogFile current() {
         return current;
     }
 
@@ -302,21 +312,21 @@ final class Chain {
         return start;
     }
 
-    void checkOpen() {
+    public void checkOpen() {
         if (closed) {
             throw new ClosedLogException("log " + dir + " is closed");
         }
     }
 
     /** Throws {@link RecordsDroppedException} when {@code position} lies before the start. */
-    void checkNotDropped(long position) throws IOException {
+    public void checkNotDropped(long position) throws IOException {
         if (position < start) {
             throw new RecordsDroppedException(dir, position, start);
         }
     }
 
     /** The position {@code position} stands for: offset 0 of a file (a span end) means its first record. */
-    long normalize(long position) {
+    public long normalize(long position) {
         return position % identity.span() < FileHeader.SIZE
                 ? position - position % identity.span() + FileHeader.SIZE : position;
     }
@@ -333,7 +343,7 @@ final class Chain {
      * The open file {@code index}, opening it read-only if needed; null when it does not exist
      * (yet). Throws {@link RecordsDroppedException} for a file below the start.
      */
-    LogFile fileAt(long index) throws IOException {
+    public LogFile fileAt(long index) throws IOException {
         LogFile f = files.get(index);
         if (f != null && !f.isClosed()) {
             return f;
@@ -370,7 +380,7 @@ final class Chain {
      * Read-only: reads the start file again when {@code force} or when it was last read long
      * enough ago, and lets go of the files below a moved start.
      */
-    void refresh(boolean force) throws IOException {
+    public void refresh(boolean force) throws IOException {
         if (!isReadOnly() || closed || !force && System.nanoTime() - refreshedAt < REFRESH_NANOS) {
             return;
         }
@@ -394,7 +404,7 @@ final class Chain {
     }
 
     /** Read-only: a reader now reads in file {@code f}. */
-    void entered(LogFile f) {
+    public void entered(LogFile f) {
         if (isReadOnly()) {
             f.readers().incrementAndGet();
         }
@@ -404,7 +414,7 @@ final class Chain {
      * Read-only: a reader moved out of file {@code f}, or closed. Lets go of the files no reader
      * reads in any more; see {@link #closeUnread()}.
      */
-    void left(LogFile f) throws IOException {
+    public void left(LogFile f) throws IOException {
         if (isReadOnly()) {
             f.readers().decrementAndGet();
             closeUnread();
@@ -708,10 +718,10 @@ final class Chain {
     // ---- counting ----
 
     /** Files, bytes on disk, records and payload bytes of the log's data files. */
-    record Totals(long files, long diskBytes, long records, long payloadBytes) {
+    public record Totals(long files, long diskBytes, long records, long payloadBytes) {
     }
 
-    Totals totals() throws IOException {
+    public Totals totals() throws IOException {
         long count = 0;
         long disk = 0;
         long records = 0;
@@ -749,7 +759,7 @@ final class Chain {
     }
 
     /** Open files, for tests and stats. */
-    List<LogFile> openFiles() {
+    public List<LogFile> openFiles() {
         return List.copyOf(files.values());
     }
 
@@ -765,7 +775,7 @@ final class Chain {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 
@@ -773,7 +783,7 @@ final class Chain {
      * Stops the background thread, retires sealed files, closes every file (the writer's with a
      * clean checkpoint), discards a prepared file and releases the writer lock.
      */
-    void closeFiles() throws IOException {
+    public void closeFiles() throws IOException {
         for (ExecutorService executor : new ExecutorService[] {background, retirer}) {
             if (executor != null) {
                 executor.shutdown();
