@@ -37,7 +37,8 @@ final class GrowLogSink implements AppendSink {
      * writing, so appends up to that size neither grow the file nor take a page fault.
      */
     static GrowLogSink prefaulted(long size) throws IOException {
-        GrowLogSink sink = open(GrowLogConfig.builder().initialSize(size).build());
+        long rollSize = Math.max(GrowLogConfig.builder().build().rollSize(), Long.highestOneBit(size) << 1);
+        GrowLogSink sink = open(GrowLogConfig.builder().initialSize(size).rollSize(rollSize).build());
         prefault(sink.log);
         return sink;
     }

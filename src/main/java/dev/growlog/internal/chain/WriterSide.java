@@ -91,13 +91,16 @@ public final class WriterSide implements LogSide {
         lock.lockOrRefuse("append");
         try {
             chain.checkOpen();
-            if (records instanceof AppendBatch) {
+            // Exact class tests first: an interface test on a byte[] costs the hot path a scan.
+            if (records instanceof byte[]) {
+                file = chain.fileFor(length);
+                position = file.append((byte[]) records, offset, length);
+            } else if (records instanceof ByteBuffer) {
+                file = chain.fileFor(length);
+                position = file.append((ByteBuffer) records);
+            } else {
                 file = chain.fileFor((AppendBatch) records);
                 file.append((AppendBatch) records);
-            } else {
-                file = chain.fileFor(length);
-                position = records instanceof byte[] ? file.append((byte[]) records, offset, length)
-                        : file.append((ByteBuffer) records);
             }
             end = file.appender().end();
             chain.appended(file, end);
