@@ -158,11 +158,11 @@ class RejectedFileTest {
                 assertThat(catchThrowable(() -> GrowLog.open(held).close())).isInstanceOf(LogLockedException.class);
             };
             failEveryWay.run(); // loads the classes and the native library first
-            long before = LogFiles.openFileDescriptors();
+            long before = LogFiles.openFileDescriptors(dir);
             for (int i = 0; i < 5; i++) {
                 failEveryWay.run();
             }
-            assertThat(LogFiles.openFileDescriptors()).as("open file descriptors").isEqualTo(before);
+            assertThat(LogFiles.openFileDescriptors(dir)).as("open file descriptors").isEqualTo(before);
             String maps = Files.readString(Path.of("/proc/self/maps"));
             for (Path file : rejected) {
                 assertThat(maps).as("mappings of the process").doesNotContain(file.getFileName().toString());

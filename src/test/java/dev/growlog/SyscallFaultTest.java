@@ -426,14 +426,14 @@ class SyscallFaultTest {
             }
         };
         GrowLog.open(dir.resolve("warm-up"), SMALL, new ForwardingSyscalls()).close();
-        long descriptors = LogFiles.openFileDescriptors();
+        long descriptors = LogFiles.openFileDescriptors(dir);
 
         assertThatThrownBy(() -> GrowLog.open(logDir, SMALL, full)).isInstanceOf(LogFullException.class)
                 .hasMessageContaining(logDir.toString()).hasCauseInstanceOf(NativeCallException.class);
         assertThatThrownBy(() -> GrowLog.open(logDir, SMALL, broken))
                 .isExactlyInstanceOf(NativeCallException.class).hasMessageContaining("EIO");
 
-        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed creations").isEqualTo(descriptors);
+        assertThat(LogFiles.openFileDescriptors(dir)).as("file descriptors after failed creations").isEqualTo(descriptors);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("warm-up");
         }
@@ -463,13 +463,13 @@ class SyscallFaultTest {
                 throw failure(f, "close", 5, "EIO", "Input/output error");
             }
         };
-        long descriptors = LogFiles.openFileDescriptors();
+        long descriptors = LogFiles.openFileDescriptors(dir);
         Throwable thrown = catchThrowable(() -> GrowLog.open(logDir, SMALL, failing));
         assertThat(thrown).isInstanceOf(NativeCallException.class).hasMessageContaining("fallocate");
         assertThat(thrown.getSuppressed()).extracting(Throwable::getMessage).satisfiesExactly(
                 data -> assertThat(data).contains("close").contains(LogFiles.first(logDir).toString()),
                 lock -> assertThat(lock).contains("close").contains(logDir.resolve(DataFiles.LOCK).toString()));
-        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after the failed open").isEqualTo(descriptors);
+        assertThat(LogFiles.openFileDescriptors(dir)).as("file descriptors after the failed open").isEqualTo(descriptors);
         try (GrowLog log = GrowLog.open(logDir, SMALL)) {
             assertAllRecordsIntact(log);
         }
@@ -526,12 +526,12 @@ class SyscallFaultTest {
             }
         };
         assertThatThrownBy(() -> GrowLog.open(file, SMALL, failing)).isInstanceOf(NativeCallException.class);
-        long before = LogFiles.openFileDescriptors();
+        long before = LogFiles.openFileDescriptors(dir);
         for (int i = 0; i < 5; i++) {
             assertThatThrownBy(() -> GrowLog.open(file, SMALL, failing))
                     .isInstanceOf(NativeCallException.class);
         }
-        assertThat(LogFiles.openFileDescriptors()).as("file descriptors after failed opens").isEqualTo(before);
+        assertThat(LogFiles.openFileDescriptors(dir)).as("file descriptors after failed opens").isEqualTo(before);
         assertThat(Files.readString(Path.of("/proc/self/maps"))).as("mappings after failed opens")
                 .doesNotContain(file.getFileName().toString());
         try (GrowLog log = GrowLog.open(file, SMALL)) {

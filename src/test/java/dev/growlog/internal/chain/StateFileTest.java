@@ -1,5 +1,6 @@
 package dev.growlog.internal.chain;
 
+import dev.growlog.LogFiles;
 import dev.growlog.error.ClosedLogException;
 import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.UnsupportedFormatException;
@@ -306,22 +307,22 @@ class StateFileTest {
     /** Every call leaves the descriptors it opened closed, whether it succeeds, is refused or fails. */
     @Test
     void create_read_andOpen_closeEveryDescriptorTheyOpen_onSuccessRefusalAndFailure() throws IOException {
-        long descriptors = openDescriptors();
+        long descriptors = LogFiles.openFileDescriptors(dir);
         assertThat(StateFile.create(file(), bytes("x"), SYS)).isTrue();
         assertThat(StateFile.create(file(), bytes("y"), SYS)).isFalse();
         assertThat(text(StateFile.read(file(), SYS))).isEqualTo("x");
-        assertThat(openDescriptors()).as("descriptors after create and read").isEqualTo(descriptors);
+        assertThat(LogFiles.openFileDescriptors(dir)).as("descriptors after create and read").isEqualTo(descriptors);
         try (StateFile owner = StateFile.openExclusive(file(), SYS)) {
             assertThat(owner).isNotNull();
             assertThat(StateFile.openExclusive(file(), SYS)).isNull();
-            assertThat(openDescriptors()).as("descriptors with the owner's open, after a refused open")
+            assertThat(LogFiles.openFileDescriptors(dir)).as("descriptors with the owner's open, after a refused open")
                     .isEqualTo(descriptors + 1);
         }
         garble(file(), 0);
         garble(file(), StateFile.SLOT_SIZE);
         assertThatThrownBy(() -> StateFile.read(file(), SYS)).isInstanceOf(CorruptLogException.class);
         assertThatThrownBy(() -> StateFile.openExclusive(file(), SYS)).isInstanceOf(CorruptLogException.class);
-        assertThat(openDescriptors()).as("descriptors after failed reads").isEqualTo(descriptors);
+        assertThat(LogFiles.openFileDescriptors(dir)).as("descriptors after failed reads").isEqualTo(descriptors);
     }
 
     /**
@@ -369,12 +370,6 @@ class StateFileTest {
     private void truncate(int size) throws IOException {
         try (FileChannel channel = FileChannel.open(file(), StandardOpenOption.WRITE)) {
             channel.truncate(size);
-        }
-    }
-
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
         }
     }
 
