@@ -52,6 +52,8 @@ public class DurableBenchmark {
     private GrowLog log;
     private final byte[] payload = Payloads.random(PAYLOAD);
     private final Object oneAtATime = new Object();
+    /** The log's syncs when it closed, -1 while open; see {@link #syncs()}. */
+    private long syncsAtClose = -1;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
@@ -61,8 +63,19 @@ public class DurableBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        log.close();
+        synchronized (this) {
+            syncsAtClose = log.stats().syncs();
+            log.close();
+        }
         BenchFiles.deleteRecursively(dir);
+    }
+
+    /**
+     * The log's syncs so far. JMH may run the trial's tear-down, which closes the log, before the
+     * last thread's iteration tear-down that reads this: then the count at close is the count.
+     */
+    synchronized long syncs() throws IOException {
+        return syncsAtClose >= 0 ? syncsAtClose : log.stats().syncs();
     }
 
     /** Per thread: its appends; thread 0 also reports the log's syncs over the iteration. */
@@ -79,13 +92,13 @@ public class DurableBenchmark {
             records = 0;
             syncs = 0;
             first = thread.getThreadIndex() == 0;
-            syncsBefore = first ? benchmark.log.stats().syncs() : 0;
+            syncsBefore = first ? benchmark.syncs() : 0;
         }
 
         @TearDown(Level.Iteration)
         public void end(DurableBenchmark benchmark) throws IOException {
             if (first) {
-                syncs = benchmark.log.stats().syncs() - syncsBefore;
+                syncs = benchmark.syncs() - syncsBefore;
             }
         }
     }
