@@ -9,6 +9,7 @@ import dev.growlog.internal.recovery.RecordCursor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -255,8 +256,10 @@ public final class LogReader implements AutoCloseable {
      * Hands every record from the reader's position to the current end to {@code handler}
      * without copying, then leaves the reader after the last one. Returns how many.
      *
-     * @param handler called with each record's position and a read-only view of its payload in
-     *                the mapped file, valid during the call (see {@link RecordHandler})
+     * @param handler called with each record's position and a read-only view of the mapped file
+     *                framing its payload between position and limit, valid during the call;
+     *                the same buffer object is reframed for every record of a segment, so its
+     *                position is not 0 (see {@link RecordHandler})
      * @return how many records the handler was given
      * @throws dev.growlog.error.CorruptLogException when a record fails validation; the records
      *                                               before it have been handled
@@ -339,19 +342,25 @@ public final class LogReader implements AutoCloseable {
         if (status != RecordCursor.Status.RECORD) {
             return zeroBelowEnd(status, nextPosition - base, end);
         }
-        if (!cursor.verifyInPlace()) {
+        ByteBuffer payload = zeroCopy.view();
+        if (!cursor.verifyIn(payload)) {
             return RecordCursor.Status.INVALID;
         }
         long position = nextPosition;
         nextPosition = base + cursor.next();
-        handler.onRecord(position, zeroCopy.payload());
+        handler.onRecord(position, payload.order(ByteOrder.BIG_ENDIAN));
         return RecordCursor.Status.RECORD;
     }
 
-    /** Read-only slices of exposed views for one {@link #forEach} call. */
+    /**
+     * The read-only view of the current segment that one {@link #forEach} call hands to its
+     * handler, reframed for each record: one view per segment, not one per record.
+     */
     private static final class ZeroCopy {
         final GrowableMapping mapping;
         private final RecordCursor cursor;
+        private final int segmentShift;
+        /** Our own duplicate of the segment's exposed view (which is shared: never reframed). */
         private ByteBuffer view;
         private long segment = -1;
         private long generation = -1;
@@ -359,17 +368,19 @@ public final class LogReader implements AutoCloseable {
         ZeroCopy(GrowableMapping mapping, RecordCursor cursor) {
             this.mapping = mapping;
             this.cursor = cursor;
+            this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
         }
 
-        ByteBuffer payload() {
-            long at = cursor.position() >>> Integer.numberOfTrailingZeros(mapping.segmentSize());
+        /** A view of the inspected record's segment, in this generation, that reaches past its payload. */
+        ByteBuffer view() {
+            long at = cursor.position() >>> segmentShift;
             int end = cursor.payloadOffset() + cursor.length();
             if (at != segment || generation != mapping.generation() || view.capacity() < end) {
-                view = mapping.exposedSegment(at);
+                view = mapping.exposedSegment(at).duplicate();
                 segment = at;
                 generation = mapping.generation();
             }
-            return view.slice(cursor.payloadOffset(), cursor.length());
+            return view;
         }
     }
 

@@ -44,6 +44,11 @@ public final class RecordCursor {
     private ByteBuffer frame;
     private long viewSegment = -1;
     private long viewGeneration = -1;
+    /**
+     * Mapped length in bytes as last read; at most the current one while the generation is
+     * {@link #viewGeneration} (the mapping only grows), read again when it falls short.
+     */
+    private long mapped;
 
     /** The last inspected record: position, offset in the view, commit word, next position. */
     private long position;
@@ -69,22 +74,23 @@ public final class RecordCursor {
     public Status inspect(long position) {
         this.position = position;
         this.pastMapping = false;
-        // Inside a lease the mapping only grows, in place: a stale length is a shorter one.
-        long mapped = mapping.mappedLength();
-        if (position + RecordFormat.HEADER_SIZE > mapped) {
-            return Status.NOT_MAPPED;
+        // Inside a lease the generation is fixed and the mapping only grows, in place: a
+        // generation equal to the view's and a length read before are a safe lower bound.
+        long generation = mapping.generation();
+        if (position + RecordFormat.HEADER_SIZE > mapped || generation != viewGeneration) {
+            mapped = mapping.mappedLength();
+            if (position + RecordFormat.HEADER_SIZE > mapped) {
+                return Status.NOT_MAPPED;
+            }
         }
         long segment = position >>> segmentShift;
-        if (segment != viewSegment || mapping.generation() != viewGeneration
-                || view.capacity() < Math.min(mapped - (segment << segmentShift), 1L << segmentShift)) {
-            viewGeneration = mapping.generation();
-            view = mapping.segment(segment);
-            frame = view.duplicate();
-            viewSegment = segment;
-        }
         long segmentStart = segment << segmentShift;
         long segmentEnd = segmentStart + (1L << segmentShift);
         offset = (int) (position - segmentStart);
+        if (segment != viewSegment || generation != viewGeneration
+                || offset + RecordFormat.HEADER_SIZE > view.capacity()) {
+            view(segment, generation);
+        }
         // Acquire: pairs with the writer's release store, also across processes.
         word = (int) INTS.getAcquire(view, offset);
         if (word == 0) {
@@ -98,19 +104,29 @@ public final class RecordCursor {
             next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
             return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
         }
-        next = position + RecordFormat.recordSize(RecordFormat.length(word));
-        // Read the mapped length again: the writer grows the mapping before it publishes a
-        // record, and the acquire load above makes that growth visible now.
-        int end = offset + RecordFormat.HEADER_SIZE + RecordFormat.length(word);
-        if (position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapping.mappedLength()) {
-            pastMapping = true;
-            return Status.NOT_MAPPED;
+        int length = RecordFormat.length(word);
+        next = position + RecordFormat.recordSize(length);
+        long recordEnd = position + RecordFormat.HEADER_SIZE + length;
+        if (recordEnd > mapped) {
+            // Read the mapped length again: the writer grows the mapping before it publishes a
+            // record, and the acquire load above makes that growth visible now.
+            mapped = mapping.mappedLength();
+            if (recordEnd > mapped) {
+                pastMapping = true;
+                return Status.NOT_MAPPED;
+            }
         }
-        if (end > view.capacity()) {
-            view = mapping.segment(segment); // the view predates the growth the record needed
-            frame = view.duplicate();
+        if (offset + RecordFormat.HEADER_SIZE + length > view.capacity()) {
+            view(segment, generation); // the view predates the growth the record needed
         }
         return Status.RECORD;
+    }
+
+    private void view(long segment, long generation) {
+        view = mapping.segment(segment);
+        frame = view.duplicate();
+        viewSegment = segment;
+        viewGeneration = generation;
     }
 
     /**
@@ -160,6 +176,18 @@ public final class RecordCursor {
         int start = offset + RecordFormat.HEADER_SIZE;
         frame.limit(start + length()).position(start);
         return checksumMatches(RecordFormat.checksum(crc, base + position, word, frame));
+    }
+
+    /**
+     * Checks the inspected record's CRC32C in place over {@code segmentView}, a view of the
+     * inspected record's segment in the current generation that the caller owns (a zero-copy
+     * reader's own view). Leaves it framing the payload: position at its first byte, limit
+     * after its last, no mark.
+     */
+    public boolean verifyIn(ByteBuffer segmentView) {
+        int start = offset + RecordFormat.HEADER_SIZE;
+        segmentView.clear().limit(start + length()).position(start);
+        return checksumMatches(RecordFormat.checksum(crc, base + position, word, segmentView));
     }
 
     /** Offset of the inspected record's payload within its segment. */
