@@ -31,6 +31,7 @@ public final class RecordCursor {
     }
 
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final GrowableMapping mapping;
     /** Global position of the mapped file's byte 0: checksums bind records to base + offset. */
@@ -188,6 +189,47 @@ public final class RecordCursor {
         int start = offset + RecordFormat.HEADER_SIZE;
         segmentView.clear().limit(start + length()).position(start);
         return checksumMatches(RecordFormat.checksum(crc, base + position, word, segmentView));
+    }
+
+    /** Offset of the inspected record (its commit word) within its segment. */
+    public int offset() {
+        return offset;
+    }
+
+    /** The inspected record's commit word, as loaded with acquire semantics. */
+    public int word() {
+        return word;
+    }
+
+    /**
+     * Copies {@code length} bytes from offset {@code from} of the inspected record's segment
+     * into {@code target} at {@code at}: whole records (headers included) inspected in this
+     * segment since the cursor last looked at another one, so nothing unpublished.
+     */
+    public void copyRecords(int from, int length, byte[] target, int at) {
+        view.get(from, target, at, length);
+    }
+
+    /**
+     * Checks a record copied whole, header included, into {@code copy} at {@code at}: the record
+     * at {@code position} whose commit word was inspected as {@code word}. False, with
+     * {@link #problem()} set, when the copy's commit word differs or its CRC32C does not match.
+     */
+    public boolean verifyCopy(long position, int word, byte[] copy, int at) {
+        int copied = (int) ARRAY_INTS.get(copy, at);
+        if (copied != word) {
+            problem = "commit word changed while read: actual=0x" + Integer.toHexString(copied)
+                    + " expected=0x" + Integer.toHexString(word);
+            return false;
+        }
+        int actual = RecordFormat.checksum(crc, base + position, word, copy, at + RecordFormat.HEADER_SIZE,
+                RecordFormat.length(word));
+        int expected = (int) ARRAY_INTS.get(copy, at + RecordFormat.CRC_OFFSET);
+        if (actual != expected) {
+            problem = "checksum actual=0x" + Integer.toHexString(actual) + " expected=0x" + Integer.toHexString(expected);
+            return false;
+        }
+        return true;
     }
 
     /** Offset of the inspected record's payload within its segment. */
