@@ -56,6 +56,8 @@ public final class LogReader implements AutoCloseable {
     /** A read-only view of all of {@link #data}, made when first needed; null after it grows. */
     private ByteBuffer readOnlyData;
     private boolean closed;
+    /** Records the current {@link #forEach} lease handed out so far. */
+    private int batchHandled;
 
     LogReader(GrowLog log, long position) {
         this.log = log;
@@ -324,9 +326,10 @@ public final class LogReader implements AutoCloseable {
             if (zeroCopy == null || zeroCopy.mapping != f.mapping()) {
                 zeroCopy = new ZeroCopy(f.mapping(), cursor);
             }
-            RecordCursor.Status status = RecordCursor.Status.RECORD;
+            RecordCursor.Status status;
             long end = f.knownEnd();
             long handledBefore = handled;
+            batchHandled = 0;
             try {
                 f.mapping().acquire();
             } catch (ClosedLogException closedUnderUs) {
@@ -335,14 +338,11 @@ public final class LogReader implements AutoCloseable {
                 continue;
             }
             try {
-                for (int n = 0; n < BATCH_RECORDS && status == RecordCursor.Status.RECORD; n++) {
-                    log.chain().checkNotDropped(nextPosition);
-                    status = handleOne(f, handler, zeroCopy, end);
-                    handled += status == RecordCursor.Status.RECORD ? 1 : 0;
-                }
+                status = handleBatch(f, handler, zeroCopy, end);
             } finally {
                 f.mapping().release();
             }
+            handled += batchHandled;
             if (handled > handledBefore) {
                 // Past the record that needed the last follow: a later one needs a follow of its own.
                 followed = false;
@@ -371,24 +371,34 @@ public final class LogReader implements AutoCloseable {
         }
     }
 
-    /** Hands the next record, skipping padding, to the handler; returns RECORD when it did. */
-    private RecordCursor.Status handleOne(LogFile f, RecordHandler handler, ZeroCopy zeroCopy, long end) {
+    /**
+     * Hands up to {@value #BATCH_RECORDS} records, skipping padding, to the handler, counting
+     * them in {@link #batchHandled}; returns RECORD when it handed them all. One loop, so that
+     * the cursor's common case is compiled into it.
+     */
+    private RecordCursor.Status handleBatch(LogFile f, RecordHandler handler, ZeroCopy zeroCopy, long end)
+            throws IOException {
         long base = f.base();
-        RecordCursor.Status status = cursor.inspect(nextPosition - base);
-        while (status == RecordCursor.Status.PADDING) {
+        Chain chain = log.chain();
+        for (int n = 0; n < BATCH_RECORDS; n++) {
+            chain.checkNotDropped(nextPosition);
+            RecordCursor.Status status = cursor.inspect(nextPosition - base);
+            while (status == RecordCursor.Status.PADDING) {
+                nextPosition = base + cursor.next();
+                status = cursor.inspect(nextPosition - base);
+            }
+            if (status != RecordCursor.Status.RECORD) {
+                return zeroBelowEnd(status, nextPosition - base, end);
+            }
+            ByteBuffer payload = zeroCopy.view();
+            if (!cursor.verifyIn(payload)) {
+                return RecordCursor.Status.INVALID;
+            }
+            long position = nextPosition;
             nextPosition = base + cursor.next();
-            status = cursor.inspect(nextPosition - base);
+            batchHandled++;
+            handler.onRecord(position, payload.order(ByteOrder.BIG_ENDIAN));
         }
-        if (status != RecordCursor.Status.RECORD) {
-            return zeroBelowEnd(status, nextPosition - base, end);
-        }
-        ByteBuffer payload = zeroCopy.view();
-        if (!cursor.verifyIn(payload)) {
-            return RecordCursor.Status.INVALID;
-        }
-        long position = nextPosition;
-        nextPosition = base + cursor.next();
-        handler.onRecord(position, payload.order(ByteOrder.BIG_ENDIAN));
         return RecordCursor.Status.RECORD;
     }
 
@@ -414,7 +424,7 @@ public final class LogReader implements AutoCloseable {
         /** A view of the inspected record's segment, in this generation, that reaches past its payload. */
         ByteBuffer view() {
             long at = cursor.position() >>> segmentShift;
-            int end = cursor.payloadOffset() + cursor.length();
+            long end = (long) cursor.payloadOffset() + cursor.length();
             if (at != segment || generation != mapping.generation() || view.capacity() < end) {
                 view = mapping.exposedSegment(at).duplicate();
                 segment = at;

@@ -71,56 +71,78 @@ public final class RecordCursor {
         this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
     }
 
-    /** Looks at the record that starts at {@code position}. */
+    /**
+     * Looks at the record that starts at {@code position}. The common case (a data record in
+     * the current view) stays small enough to be inlined into a scan loop; the rest is in
+     * {@link #followMapping}, {@link #inspectOther} and {@link #checkData}.
+     */
     public Status inspect(long position) {
         this.position = position;
         this.pastMapping = false;
         // Inside a lease the generation is fixed and the mapping only grows, in place: a
         // generation equal to the view's and a length read before are a safe lower bound.
         long generation = mapping.generation();
-        if (position + RecordFormat.HEADER_SIZE > mapped || generation != viewGeneration) {
-            mapped = mapping.mappedLength();
-            if (position + RecordFormat.HEADER_SIZE > mapped) {
-                return Status.NOT_MAPPED;
-            }
+        if ((position + RecordFormat.HEADER_SIZE > mapped || generation != viewGeneration)
+                && !followMapping(position + RecordFormat.HEADER_SIZE)) {
+            return Status.NOT_MAPPED;
         }
         long segment = position >>> segmentShift;
-        long segmentStart = segment << segmentShift;
-        long segmentEnd = segmentStart + (1L << segmentShift);
-        offset = (int) (position - segmentStart);
+        offset = (int) (position - (segment << segmentShift));
         if (segment != viewSegment || generation != viewGeneration
-                || offset + RecordFormat.HEADER_SIZE > view.capacity()) {
+                || (long) offset + RecordFormat.HEADER_SIZE > view.capacity()) {
             view(segment, generation);
         }
         // Acquire: pairs with the writer's release store, also across processes.
         word = (int) INTS.getAcquire(view, offset);
+        if (!RecordFormat.isData(word)) {
+            return inspectOther(segment);
+        }
+        int length = RecordFormat.length(word);
+        next = position + RecordFormat.recordSize(length);
+        problem = null;
+        if ((long) offset + RecordFormat.HEADER_SIZE + length > view.capacity()) {
+            return checkData(segment, generation);
+        }
+        return Status.RECORD;
+    }
+
+    /**
+     * Reads the mapped length again; true when {@code end} lies within it. The writer grows the
+     * mapping before it publishes a record, and the commit word's acquire load makes that
+     * growth visible.
+     */
+    private boolean followMapping(long end) {
+        mapped = mapping.mappedLength();
+        return end <= mapped;
+    }
+
+    /** A data record that ends past the current view: past the segment, past the mapping, or past an older view. */
+    private Status checkData(long segment, long generation) {
+        problem = RecordFormat.checkWord(word, position, (segment + 1) << segmentShift);
+        if (problem != null) {
+            return Status.INVALID;
+        }
+        long recordEnd = position + RecordFormat.HEADER_SIZE + RecordFormat.length(word);
+        if (recordEnd > mapped && !followMapping(recordEnd)) {
+            pastMapping = true;
+            return Status.NOT_MAPPED;
+        }
+        view(segment, generation); // the view predates the growth the record needed
+        return Status.RECORD;
+    }
+
+    /** Any commit word but a data record's: the end, padding, a skipped range, or damage. */
+    private Status inspectOther(long segment) {
         if (word == 0) {
             return Status.END;
         }
+        long segmentEnd = (segment + 1) << segmentShift;
         problem = RecordFormat.checkWord(word, position, segmentEnd);
         if (problem != null) {
             return Status.INVALID;
         }
-        if (!RecordFormat.isData(word)) {
-            next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
-            return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
-        }
-        int length = RecordFormat.length(word);
-        next = position + RecordFormat.recordSize(length);
-        long recordEnd = position + RecordFormat.HEADER_SIZE + length;
-        if (recordEnd > mapped) {
-            // Read the mapped length again: the writer grows the mapping before it publishes a
-            // record, and the acquire load above makes that growth visible now.
-            mapped = mapping.mappedLength();
-            if (recordEnd > mapped) {
-                pastMapping = true;
-                return Status.NOT_MAPPED;
-            }
-        }
-        if (offset + RecordFormat.HEADER_SIZE + length > view.capacity()) {
-            view(segment, generation); // the view predates the growth the record needed
-        }
-        return Status.RECORD;
+        next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
+        return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
     }
 
     private void view(long segment, long generation) {
