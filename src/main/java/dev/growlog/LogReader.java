@@ -10,7 +10,6 @@ import dev.growlog.internal.recovery.RecordCursor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -26,13 +25,15 @@ import java.util.Arrays;
  * }</pre>
  *
  * <p>Records are copied out in batches (up to {@value #BATCH_RECORDS} records or
- * {@value #BATCH_BYTES} bytes) under one lease, each checked against its CRC32C; a damaged
- * record is reported when the reader reaches it, after every good record before it.
- * {@link #forEach(RecordHandler)} reads without copying.
+ * {@value #BATCH_BYTES} bytes) under one lease, adjacent records in one piece, and each copy is
+ * checked against its CRC32C; a damaged record is reported when the reader reaches it, after
+ * every good record before it. {@link #forEach(RecordHandler)} reads without copying and checks
+ * each record in the mapping.
  *
  * <p>NOTE: not thread-safe; use one reader per thread. {@link #payload()} is a read-only view
  * of the reader's own copy, valid until the next call to {@link #next()}; {@link #bytes()} is
- * a fresh copy.
+ * a fresh copy. Copying a payload out of either copies it a second time: to keep payloads,
+ * copy them in a {@link #forEach(RecordHandler)} handler, one copy from the mapping.
  */
 public final class LogReader implements AutoCloseable {
     static final int BATCH_RECORDS = 64;
@@ -298,10 +299,8 @@ public final class LogReader implements AutoCloseable {
      * Hands every record from the reader's position to the current end to {@code handler}
      * without copying, then leaves the reader after the last one. Returns how many.
      *
-     * @param handler called with each record's position and a read-only view of the mapped file
-     *                framing its payload between position and limit, valid during the call;
-     *                the same buffer object is reframed for every record of a segment, so its
-     *                position is not 0 (see {@link RecordHandler})
+     * @param handler called with each record's position and a read-only view of its payload in
+     *                the mapped file, valid during the call (see {@link RecordHandler})
      * @return how many records the handler was given
      * @throws dev.growlog.error.CorruptLogException when a record fails validation; the records
      *                                               before it have been handled
@@ -390,27 +389,22 @@ public final class LogReader implements AutoCloseable {
             if (status != RecordCursor.Status.RECORD) {
                 return zeroBelowEnd(status, nextPosition - base, end);
             }
-            ByteBuffer payload = zeroCopy.view();
-            if (!cursor.verifyIn(payload)) {
+            if (!cursor.verifyInPlace()) {
                 return RecordCursor.Status.INVALID;
             }
             long position = nextPosition;
             nextPosition = base + cursor.next();
             batchHandled++;
-            handler.onRecord(position, payload.order(ByteOrder.BIG_ENDIAN));
+            handler.onRecord(position, zeroCopy.payload());
         }
         return RecordCursor.Status.RECORD;
     }
 
-    /**
-     * The read-only view of the current segment that one {@link #forEach} call hands to its
-     * handler, reframed for each record: one view per segment, not one per record.
-     */
+    /** Read-only slices of exposed views for one {@link #forEach} call. */
     private static final class ZeroCopy {
         final GrowableMapping mapping;
         private final RecordCursor cursor;
         private final int segmentShift;
-        /** Our own duplicate of the segment's exposed view (which is shared: never reframed). */
         private ByteBuffer view;
         private long segment = -1;
         private long generation = -1;
@@ -421,16 +415,15 @@ public final class LogReader implements AutoCloseable {
             this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
         }
 
-        /** A view of the inspected record's segment, in this generation, that reaches past its payload. */
-        ByteBuffer view() {
+        ByteBuffer payload() {
             long at = cursor.position() >>> segmentShift;
             long end = (long) cursor.payloadOffset() + cursor.length();
             if (at != segment || generation != mapping.generation() || view.capacity() < end) {
-                view = mapping.exposedSegment(at).duplicate();
+                view = mapping.exposedSegment(at);
                 segment = at;
                 generation = mapping.generation();
             }
-            return view;
+            return view.slice(cursor.payloadOffset(), cursor.length());
         }
     }
 

@@ -4,18 +4,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Receives records without copying them: {@code payload} is a read-only view of the mapped
- * file, already checked against its CRC32C. The payload is the bytes between the buffer's
- * position and its limit; read it with relative gets, or with absolute ones from
- * {@code payload.position()}. The buffer is big-endian, as any new buffer is.
+ * file, already checked against its CRC32C.
  *
- * <p>NOTE: the view is valid only during the call. Copy what you need to keep.
- * {@link LogReader#forEach(RecordHandler)} hands every record of a segment in the same buffer
- * object, reframed for each: its position is the payload's offset in the segment, not 0, and
- * a buffer kept past its call shows a later record (or nothing meaningful) once the next one is
- * handed out. {@link GrowLog#read(long, RecordHandler)} hands a buffer of its own, positioned at
- * 0. Either way a buffer kept past its call stays read-only and readable, never an unmapped
- * address; after a move it keeps the old address range mapped until the collector finds it
- * unreachable.
+ * <p>NOTE: the view is valid only during the call. Copy what you need to keep. A view kept past
+ * its call stays readable and still shows the record's bytes, never an unmapped address; after
+ * a move it keeps the old address range mapped until the collector finds it unreachable.
  *
  * <p>NOTE: the call runs while a lease on the mapping is held, so a slow handler delays moves
  * of the mapping (growth in place is never delayed), and a handler must not wait for anything
@@ -38,9 +31,8 @@ public interface RecordHandler {
      * Receives one record.
      *
      * @param position the record's position
-     * @param payload  a read-only view of the mapped file holding the record's payload from its
-     *                 position to its limit ({@code remaining()} is the payload length); valid
-     *                 only during the call, and possibly reused for the next record
+     * @param payload  a read-only view of the record's payload in the mapped file, from its
+     *                 position (0) to its limit (the payload length); valid only during the call
      */
     void onRecord(long position, ByteBuffer payload);
 }

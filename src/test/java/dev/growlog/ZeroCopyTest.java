@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.InvalidMarkException;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,38 +72,7 @@ class ZeroCopyTest {
     }
 
     @Test
-    void forEach_reusedBuffer_framesEachRecordAfresh_whateverTheHandlerDidToIt() throws Exception {
-        int[] lengths = {300, 5, 0, 120, 1, 64};
-        try (GrowLog log = GrowLog.open(dir.resolve("reframed.glog"))) {
-            for (int i = 0; i < 60; i++) {
-                log.append(Payloads.numbered(i, lengths[i % lengths.length] + 8));
-            }
-            List<ByteBuffer> handed = new ArrayList<>();
-            List<Integer> numbers = new ArrayList<>();
-            try (LogReader reader = log.reader(log.startPosition())) {
-                reader.forEach((position, payload) -> {
-                    int n = numbers.size();
-                    assertThat(payload.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
-                    assertThat(payload.remaining()).as("record %d", n).isEqualTo(lengths[n % lengths.length] + 8);
-                    assertThatThrownBy(payload::reset).as("no mark left by the last handler")
-                            .isInstanceOf(InvalidMarkException.class);
-                    byte[] bytes = new byte[payload.remaining()];
-                    payload.duplicate().get(bytes);
-                    assertThat(bytes).as("record %d", n).isEqualTo(Payloads.numbered(n, bytes.length));
-                    numbers.add(n);
-                    handed.add(payload);
-                    // Leave the buffer as unlike a fresh frame as possible for the next record.
-                    payload.order(ByteOrder.LITTLE_ENDIAN).mark();
-                    payload.limit(payload.capacity()).position(payload.capacity());
-                });
-            }
-            assertThat(numbers).hasSize(60);
-            assertThat(handed.get(1)).as("one buffer per segment, reused").isSameAs(handed.get(0));
-        }
-    }
-
-    @Test
-    void forEach_aBufferKeptPastItsCall_staysReadOnlyAndReadable_afterMovesAndClose() throws Exception {
+    void forEach_viewsKeptPastTheirCalls_afterManyMovesAndClose_stayReadOnlyAndReadTheirRecords() throws Exception {
         List<ByteBuffer> kept = new ArrayList<>();
         GrowLog log = GrowLog.open(dir.resolve("kept.glog"), MOVES_OFTEN);
         for (int i = 0; i < 50; i++) {
@@ -120,14 +87,16 @@ class ZeroCopyTest {
         assertThat(log.stats().moves()).isGreaterThan(5);
         log.close();
         for (int i = 0; i < 5; i++) {
-            collectGarbage(); // the kept buffers alone must keep their address ranges mapped
+            collectGarbage(); // the kept views alone must keep their address ranges mapped
         }
-        ByteBuffer last = kept.get(kept.size() - 1);
-        assertThat(last.isReadOnly()).isTrue();
-        assertThatThrownBy(() -> last.put(last.position(), (byte) 1)).isInstanceOf(ReadOnlyBufferException.class);
-        byte[] bytes = new byte[last.remaining()];
-        last.duplicate().get(bytes);
-        assertThat(bytes).as("still framing the last record it was handed with").isEqualTo(Payloads.numbered(49, 40));
+        for (int i = 0; i < kept.size(); i++) {
+            ByteBuffer view = kept.get(i);
+            assertThat(view.isReadOnly()).isTrue();
+            assertThatThrownBy(() -> view.put(view.position(), (byte) 1)).isInstanceOf(ReadOnlyBufferException.class);
+            byte[] bytes = new byte[view.remaining()];
+            view.duplicate().get(bytes);
+            assertThat(bytes).as("view %d", i).isEqualTo(Payloads.numbered(i, 40));
+        }
     }
 
     @Test

@@ -201,18 +201,6 @@ public final class RecordCursor {
         return checksumMatches(RecordFormat.checksum(crc, base + position, word, frame));
     }
 
-    /**
-     * Checks the inspected record's CRC32C in place over {@code segmentView}, a view of the
-     * inspected record's segment in the current generation that the caller owns (a zero-copy
-     * reader's own view). Leaves it framing the payload: position at its first byte, limit
-     * after its last, no mark.
-     */
-    public boolean verifyIn(ByteBuffer segmentView) {
-        int start = offset + RecordFormat.HEADER_SIZE;
-        segmentView.clear().limit(start + length()).position(start);
-        return checksumMatches(RecordFormat.checksum(crc, base + position, word, segmentView));
-    }
-
     /** Offset of the inspected record (its commit word) within its segment. */
     public int offset() {
         return offset;
