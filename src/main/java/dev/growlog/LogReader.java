@@ -28,7 +28,8 @@ import java.util.Arrays;
  * {@value #BATCH_BYTES} bytes) under one lease, adjacent records in one piece, and each copy is
  * checked against its CRC32C; a damaged record is reported when the reader reaches it, after
  * every good record before it. {@link #forEach(RecordHandler)} reads without copying and checks
- * each record in the mapping.
+ * each record in the mapping, up to {@value #ZERO_COPY_BATCH_RECORDS} records or
+ * {@value #BATCH_BYTES} payload bytes under one lease.
  *
  * <p>NOTE: not thread-safe; use one reader per thread. {@link #payload()} is a read-only view
  * of the reader's own copy, valid until the next call to {@link #next()}; {@link #bytes()} is
@@ -38,6 +39,11 @@ import java.util.Arrays;
 public final class LogReader implements AutoCloseable {
     static final int BATCH_RECORDS = 64;
     static final int BATCH_BYTES = 64 * 1024;
+    /**
+     * Records {@link #forEach} hands out under one lease at most; it also stops once they hold
+     * {@value #BATCH_BYTES} payload bytes, so that only small records make long batches.
+     */
+    static final int ZERO_COPY_BATCH_RECORDS = 1024;
 
     private final GrowLog log;
     /** The file the reader is in and a cursor over it; null until looked up, or after it closed. */
@@ -371,15 +377,18 @@ public final class LogReader implements AutoCloseable {
     }
 
     /**
-     * Hands up to {@value #BATCH_RECORDS} records, skipping padding, to the handler, counting
-     * them in {@link #batchHandled}; returns RECORD when it handed them all. One loop, so that
-     * the cursor's common case is compiled into it.
+     * Hands records, skipping padding, to the handler until {@value #ZERO_COPY_BATCH_RECORDS}
+     * records or {@value #BATCH_BYTES} payload bytes, counting them in {@link #batchHandled};
+     * returns RECORD when it stopped at that bound. One loop, so that the cursor's common case
+     * is compiled into it. Taking a lease costs about as much as checking a few small records,
+     * so small records get long batches.
      */
     private RecordCursor.Status handleBatch(LogFile f, RecordHandler handler, ZeroCopy zeroCopy, long end)
             throws IOException {
         long base = f.base();
         Chain chain = log.chain();
-        for (int n = 0; n < BATCH_RECORDS; n++) {
+        long bytes = 0;
+        for (int n = 0; n < ZERO_COPY_BATCH_RECORDS && bytes < BATCH_BYTES; n++) {
             chain.checkNotDropped(nextPosition);
             RecordCursor.Status status = cursor.inspect(nextPosition - base);
             while (status == RecordCursor.Status.PADDING) {
@@ -395,6 +404,7 @@ public final class LogReader implements AutoCloseable {
             long position = nextPosition;
             nextPosition = base + cursor.next();
             batchHandled++;
+            bytes += cursor.length();
             handler.onRecord(position, zeroCopy.payload());
         }
         return RecordCursor.Status.RECORD;
