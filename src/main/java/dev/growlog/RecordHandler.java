@@ -10,9 +10,10 @@ import java.nio.ByteBuffer;
  * its call stays readable and still shows the record's bytes, never an unmapped address; after
  * a move it keeps the old address range mapped until the collector finds it unreachable.
  *
- * <p>NOTE: the call runs while a lease on the mapping is held, so a slow handler delays moves
- * of the mapping (growth in place is never delayed), and a handler must not wait for anything
- * that may wait for a move. Calls into the log from a handler never deadlock; they work or fail
+ * <p>NOTE: the call runs while a lease on the mapping is held ({@code forEach} holds one for up
+ * to 1024 records or 64 KiB of payload), so a slow handler delays moves of the mapping (growth
+ * in place is never delayed), and a handler must not wait for anything that may wait for a
+ * move. Calls into the log from a handler never deadlock; they work or fail
  * at once with {@link IllegalStateException}:
  * <ul>
  *   <li>reads ({@code read}, readers) work;</li>

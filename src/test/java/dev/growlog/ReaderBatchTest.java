@@ -12,13 +12,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A reader copies records out in batches of at most 64 records or 64 KiB, each under one lease,
- * and {@code forEach} hands at most 64 records to its handler per lease: counted through
- * {@link GrowLogStats#leases()}, on a log without a pretoucher (which takes leases of its own).
+ * and {@code forEach} hands at most 1024 records, or 64 KiB of payload, to its handler per
+ * lease: counted through {@link GrowLogStats#leases()}, on a log without a pretoucher (which
+ * takes leases of its own).
  */
 class ReaderBatchTest {
     /** Records a batch holds at most, and its bytes: each record counts its payload and 12 bytes. */
     private static final int BATCH_RECORDS = 64;
     private static final int BATCH_BYTES = 64 * 1024;
+    /** Records {@code forEach} hands out per lease at most, or fewer once they hold 64 KiB of payload. */
+    private static final int ZERO_COPY_BATCH_RECORDS = 1024;
     private static final int CHECKSUM_PREFIX = 12;
 
     @TempDir
@@ -83,12 +86,23 @@ class ReaderBatchTest {
     }
 
     @Test
-    void forEach_handsAtMost64RecordsPerLease() throws IOException {
+    void forEach_handsAtMost1024SmallRecordsPerLease() throws IOException {
         try (GrowLog log = open("zero-copy.glog"); LogReader reader = log.reader(log.startPosition())) {
-            append(log, 2 * BATCH_RECORDS, 8);
+            append(log, 2 * ZERO_COPY_BATCH_RECORDS, 8);
             long before = leases(log);
-            assertThat(reader.forEach((position, payload) -> { })).isEqualTo(2 * BATCH_RECORDS);
+            assertThat(reader.forEach((position, payload) -> { })).isEqualTo(2 * ZERO_COPY_BATCH_RECORDS);
             // two full leases, then one that finds the end
+            assertThat(leases(log) - before).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void forEach_stopsALeaseOnceItHanded64KiBOfPayload() throws IOException {
+        int length = 1024; // 64 records hold 64 KiB
+        try (GrowLog log = open("zero-copy-bytes.glog"); LogReader reader = log.reader(log.startPosition())) {
+            append(log, 2 * BATCH_BYTES / length, length);
+            long before = leases(log);
+            assertThat(reader.forEach((position, payload) -> { })).isEqualTo(2 * BATCH_BYTES / length);
             assertThat(leases(log) - before).isEqualTo(3);
         }
     }

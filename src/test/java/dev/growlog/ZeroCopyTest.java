@@ -72,6 +72,34 @@ class ZeroCopyTest {
     }
 
     @Test
+    void forEach_viewsKeptPastTheirCalls_afterManyMovesAndClose_stayReadOnlyAndReadTheirRecords() throws Exception {
+        List<ByteBuffer> kept = new ArrayList<>();
+        GrowLog log = GrowLog.open(dir.resolve("kept.glog"), MOVES_OFTEN);
+        for (int i = 0; i < 50; i++) {
+            log.append(Payloads.numbered(i, 40));
+        }
+        try (LogReader reader = log.reader(log.startPosition())) {
+            reader.forEach((position, payload) -> kept.add(payload));
+        }
+        for (int i = 0; i < 5000; i++) {
+            log.append(new byte[200]);
+        }
+        assertThat(log.stats().moves()).isGreaterThan(5);
+        log.close();
+        for (int i = 0; i < 5; i++) {
+            collectGarbage(); // the kept views alone must keep their address ranges mapped
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            ByteBuffer view = kept.get(i);
+            assertThat(view.isReadOnly()).isTrue();
+            assertThatThrownBy(() -> view.put(view.position(), (byte) 1)).isInstanceOf(ReadOnlyBufferException.class);
+            byte[] bytes = new byte[view.remaining()];
+            view.duplicate().get(bytes);
+            assertThat(bytes).as("view %d", i).isEqualTo(Payloads.numbered(i, 40));
+        }
+    }
+
+    @Test
     void readWithHandler_givesTheSameBytesAsTheCopy() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("b.glog"))) {
             long position = log.append("zero copy".getBytes(StandardCharsets.UTF_8));

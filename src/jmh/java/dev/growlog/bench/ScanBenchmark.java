@@ -6,6 +6,11 @@ import dev.growlog.LogReader;
 import dev.growlog.RecordHandler;
 import dev.growlog.internal.format.FileHeader;
 import dev.growlog.internal.format.RecordFormat;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,6 +56,12 @@ import java.util.zip.CRC32C;
  * between it and {@link #crc32cMapped} is the cost of checksumming each record separately
  * (a reset, a short update and a dependent result per record), which one bulk pass does not
  * pay; the gap between the verified scans and it is the reader's own overhead.
+ *
+ * <p>{@link #chronicleTailer} is the peer: a Chronicle Queue holding the same payloads, one
+ * document of raw payload bytes each, read by a tailer that copies each payload out and
+ * computes CRC32C over the copy (Chronicle keeps no checksum of its own, so the peer does the
+ * validation work growlog does). Its {@code records} and {@code bytes} count the growlog log's
+ * records and file bytes, so its rates compare with the others directly.
  *
  * <h2>Random reads</h2>
  * One operation reads one record at a uniformly random position: {@link #randomRead}
@@ -227,6 +238,83 @@ public class ScanBenchmark {
         check(f, count);
         scanned.add(f);
         return count;
+    }
+
+    /**
+     * A Chronicle Queue with the same payloads as {@link Filled}, as many, each one document of
+     * raw payload bytes; the CRC32C every copy must have.
+     */
+    @State(Scope.Benchmark)
+    public static class ChronicleFilled {
+        Path dir;
+        ChronicleQueue queue;
+        int expectedCrc;
+
+        @Setup(Level.Trial)
+        public void fill(Filled f) {
+            dir = BenchFiles.newDirectory("chronicle-scan");
+            queue = ChronicleQueue.singleBuilder(dir).build();
+            byte[] payload = Payloads.random(f.payloadSize);
+            try (ExcerptAppender appender = queue.createAppender()) {
+                for (int i = 0; i < f.positions.length; i++) {
+                    try (DocumentContext document = appender.writingDocument()) {
+                        document.wire().bytes().write(payload, 0, payload.length);
+                    }
+                }
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(payload, 0, payload.length);
+            expectedCrc = (int) crc.getValue();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            queue.close();
+            BenchFiles.deleteRecursively(dir);
+        }
+    }
+
+    /** Reusable state for the Chronicle tailer: the copy target and the CRC32C. */
+    @State(Scope.Thread)
+    public static class ChronicleCopy {
+        final CRC32C crc = new CRC32C();
+        byte[] copy;
+
+        @Setup(Level.Trial)
+        public void allocate(Filled f) {
+            copy = new byte[f.payloadSize];
+        }
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {JvmArgs.NATIVE_ACCESS, JvmArgs.CQ_OPEN_NIO, JvmArgs.CQ_OPEN_REFLECT,
+        JvmArgs.CQ_EXPORT_REF, JvmArgs.CQ_NO_ANALYTICS})
+    public long chronicleTailer(Filled f, ChronicleFilled q, ChronicleCopy c, Scanned scanned) {
+        byte[] copy = c.copy;
+        CRC32C crc = c.crc;
+        long sum = 0;
+        long count = 0;
+        try (ExcerptTailer tailer = q.queue.createTailer()) {
+            while (true) {
+                try (DocumentContext document = tailer.readingDocument()) {
+                    if (!document.isPresent()) {
+                        break;
+                    }
+                    Bytes<?> bytes = document.wire().bytes();
+                    int length = bytes.read(copy, 0, (int) bytes.readRemaining());
+                    crc.reset();
+                    crc.update(copy, 0, length);
+                    if ((int) crc.getValue() != q.expectedCrc) {
+                        throw new IllegalStateException("checksum mismatch at index " + tailer.index());
+                    }
+                    sum += copy[length - 1];
+                    count++;
+                }
+            }
+        }
+        check(f, count);
+        scanned.add(f);
+        return sum;
     }
 
     private static void check(Filled f, long count) {

@@ -31,6 +31,7 @@ public final class RecordCursor {
     }
 
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final GrowableMapping mapping;
     /** Global position of the mapped file's byte 0: checksums bind records to base + offset. */
@@ -44,6 +45,11 @@ public final class RecordCursor {
     private ByteBuffer frame;
     private long viewSegment = -1;
     private long viewGeneration = -1;
+    /**
+     * Mapped length in bytes as last read; at most the current one while the generation is
+     * {@link #viewGeneration} (the mapping only grows), read again when it falls short.
+     */
+    private long mapped;
 
     /** The last inspected record: position, offset in the view, commit word, next position. */
     private long position;
@@ -65,52 +71,85 @@ public final class RecordCursor {
         this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
     }
 
-    /** Looks at the record that starts at {@code position}. */
+    /**
+     * Looks at the record that starts at {@code position}. The common case (a data record in
+     * the current view) stays small enough to be inlined into a scan loop; the rest is in
+     * {@link #followMapping}, {@link #inspectOther} and {@link #checkData}.
+     */
     public Status inspect(long position) {
         this.position = position;
         this.pastMapping = false;
-        // Inside a lease the mapping only grows, in place: a stale length is a shorter one.
-        long mapped = mapping.mappedLength();
-        if (position + RecordFormat.HEADER_SIZE > mapped) {
+        // Inside a lease the generation is fixed and the mapping only grows, in place: a
+        // generation equal to the view's and a length read before are a safe lower bound.
+        long generation = mapping.generation();
+        if ((position + RecordFormat.HEADER_SIZE > mapped || generation != viewGeneration)
+                && !followMapping(position + RecordFormat.HEADER_SIZE)) {
             return Status.NOT_MAPPED;
         }
         long segment = position >>> segmentShift;
-        if (segment != viewSegment || mapping.generation() != viewGeneration
-                || view.capacity() < Math.min(mapped - (segment << segmentShift), 1L << segmentShift)) {
-            viewGeneration = mapping.generation();
-            view = mapping.segment(segment);
-            frame = view.duplicate();
-            viewSegment = segment;
+        offset = (int) (position - (segment << segmentShift));
+        if (segment != viewSegment || generation != viewGeneration
+                || (long) offset + RecordFormat.HEADER_SIZE > view.capacity()) {
+            view(segment, generation);
         }
-        long segmentStart = segment << segmentShift;
-        long segmentEnd = segmentStart + (1L << segmentShift);
-        offset = (int) (position - segmentStart);
         // Acquire: pairs with the writer's release store, also across processes.
         word = (int) INTS.getAcquire(view, offset);
+        if (!RecordFormat.isData(word)) {
+            return inspectOther(segment);
+        }
+        int length = RecordFormat.length(word);
+        next = position + RecordFormat.recordSize(length);
+        problem = null;
+        if ((long) offset + RecordFormat.HEADER_SIZE + length > view.capacity()) {
+            return checkData(segment, generation);
+        }
+        return Status.RECORD;
+    }
+
+    /**
+     * Reads the mapped length again; true when {@code end} lies within it. The writer grows the
+     * mapping before it publishes a record, and the commit word's acquire load makes that
+     * growth visible.
+     */
+    private boolean followMapping(long end) {
+        mapped = mapping.mappedLength();
+        return end <= mapped;
+    }
+
+    /** A data record that ends past the current view: past the segment, past the mapping, or past an older view. */
+    private Status checkData(long segment, long generation) {
+        problem = RecordFormat.checkWord(word, position, (segment + 1) << segmentShift);
+        if (problem != null) {
+            return Status.INVALID;
+        }
+        long recordEnd = position + RecordFormat.HEADER_SIZE + RecordFormat.length(word);
+        if (recordEnd > mapped && !followMapping(recordEnd)) {
+            pastMapping = true;
+            return Status.NOT_MAPPED;
+        }
+        view(segment, generation); // the view predates the growth the record needed
+        return Status.RECORD;
+    }
+
+    /** Any commit word but a data record's: the end, padding, a skipped range, or damage. */
+    private Status inspectOther(long segment) {
         if (word == 0) {
             return Status.END;
         }
+        long segmentEnd = (segment + 1) << segmentShift;
         problem = RecordFormat.checkWord(word, position, segmentEnd);
         if (problem != null) {
             return Status.INVALID;
         }
-        if (!RecordFormat.isData(word)) {
-            next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
-            return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
-        }
-        next = position + RecordFormat.recordSize(RecordFormat.length(word));
-        // Read the mapped length again: the writer grows the mapping before it publishes a
-        // record, and the acquire load above makes that growth visible now.
-        int end = offset + RecordFormat.HEADER_SIZE + RecordFormat.length(word);
-        if (position + RecordFormat.HEADER_SIZE + RecordFormat.length(word) > mapping.mappedLength()) {
-            pastMapping = true;
-            return Status.NOT_MAPPED;
-        }
-        if (end > view.capacity()) {
-            view = mapping.segment(segment); // the view predates the growth the record needed
-            frame = view.duplicate();
-        }
-        return Status.RECORD;
+        next = RecordFormat.isPadding(word) ? segmentEnd : position + RecordFormat.recordSize(length());
+        return checksumMatches(RecordFormat.checksum(base + position, word)) ? Status.PADDING : Status.INVALID;
+    }
+
+    private void view(long segment, long generation) {
+        view = mapping.segment(segment);
+        frame = view.duplicate();
+        viewSegment = segment;
+        viewGeneration = generation;
     }
 
     /**
@@ -160,6 +199,47 @@ public final class RecordCursor {
         int start = offset + RecordFormat.HEADER_SIZE;
         frame.limit(start + length()).position(start);
         return checksumMatches(RecordFormat.checksum(crc, base + position, word, frame));
+    }
+
+    /** Offset of the inspected record (its commit word) within its segment. */
+    public int offset() {
+        return offset;
+    }
+
+    /** The inspected record's commit word, as loaded with acquire semantics. */
+    public int word() {
+        return word;
+    }
+
+    /**
+     * Copies {@code length} bytes from offset {@code from} of the inspected record's segment
+     * into {@code target} at {@code at}: whole records (headers included) inspected in this
+     * segment since the cursor last looked at another one, so nothing unpublished.
+     */
+    public void copyRecords(int from, int length, byte[] target, int at) {
+        view.get(from, target, at, length);
+    }
+
+    /**
+     * Checks a record copied whole, header included, into {@code copy} at {@code at}: the record
+     * at {@code position} whose commit word was inspected as {@code word}. False, with
+     * {@link #problem()} set, when the copy's commit word differs or its CRC32C does not match.
+     */
+    public boolean verifyCopy(long position, int word, byte[] copy, int at) {
+        int copied = (int) ARRAY_INTS.get(copy, at);
+        if (copied != word) {
+            problem = "commit word changed while read: actual=0x" + Integer.toHexString(copied)
+                    + " expected=0x" + Integer.toHexString(word);
+            return false;
+        }
+        int actual = RecordFormat.checksum(crc, base + position, word, copy, at + RecordFormat.HEADER_SIZE,
+                RecordFormat.length(word));
+        int expected = (int) ARRAY_INTS.get(copy, at + RecordFormat.CRC_OFFSET);
+        if (actual != expected) {
+            problem = "checksum actual=0x" + Integer.toHexString(actual) + " expected=0x" + Integer.toHexString(expected);
+            return false;
+        }
+        return true;
     }
 
     /** Offset of the inspected record's payload within its segment. */
