@@ -97,9 +97,14 @@ public final class ChainRepairer {
 
     /** Repairs the log in {@code path}; see {@code GrowLog.repair(Path, RepairMode)}. */
     public static RepairReport repair(Path path, RepairMode mode, Steps steps) throws IOException {
+        return repair(path, mode, steps, Syscalls.libc());
+    }
+
+    /** As {@link #repair(Path, RepairMode, Steps)}, with every native call made through {@code sys}. */
+    public static RepairReport repair(Path path, RepairMode mode, Steps steps, Syscalls sys) throws IOException {
         // No pretoucher: repair writes through the mappings without the append lock, so nothing
         // else may grow (and perhaps move) them meanwhile.
-        ChainRepairer repairer = new ChainRepairer(mode, steps, Syscalls.libc());
+        ChainRepairer repairer = new ChainRepairer(mode, steps, sys);
         try (Opened log = new Opened(Opener.openForRepair(path, CONFIG, repairer.sys, repairer))) {
             repairer.span = log.chain().span();
             return repairer.repair(log.chain());
