@@ -41,7 +41,8 @@ class ReaderFollowTest {
         int length = Math.toIntExact(end - at - LogFiles.RECORD_HEADER);
         long position = writer.append(Payloads.numbered((int) (at / 8), length));
         assertThat(position).isEqualTo(at);
-        assertThat(writer.endPosition()).isEqualTo(end);
+        // the end of a full file is the next file's first record
+        assertThat(writer.endPosition()).isEqualTo(end % SPAN == 0 ? end + LogFiles.HEADER_SIZE : end);
         return position;
     }
 
@@ -118,5 +119,96 @@ class ReaderFollowTest {
     void forEach_whoseFollowRacedTheWriterSealingTheFileAndRolling_followsAgain_andReadsOnInTheNextFile()
             throws Exception {
         aFollowThatRacesASealAndRoll_isFollowedAgain(true);
+    }
+
+    /** Every record from {@code reader}'s position to the current end, by {@code next()} or {@code forEach}. */
+    private static List<Long> readOn(LogReader reader, boolean zeroCopy) throws Exception {
+        List<Long> seen = new ArrayList<>();
+        if (zeroCopy) {
+            long handled = reader.forEach((position, payload) -> seen.add(position));
+            assertThat(handled).as("records forEach counted").isEqualTo(seen.size());
+        } else {
+            while (reader.next()) {
+                seen.add(reader.position());
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * In file 1 the read-only log has mapped up to 8 KiB before the segment's end, where the
+     * writer then pads (its next record does not fit there) and goes on in the next segment. The
+     * reader follows at the end of its mapping, then reads the padding and the record after it,
+     * at offsets within file 1, not at global positions.
+     */
+    private void aPaddingPastTheMappingOfALaterFile_isReadAfterAFollow(boolean zeroCopy) throws Exception {
+        Path path = dir.resolve(zeroCopy ? "for-each" : "next");
+        try (GrowLog writer = GrowLog.open(path, STEPS)) {
+            appendEndingAt(writer, SEGMENT);
+            appendEndingAt(writer, SPAN); // fills file 0 exactly: the next record starts file 1
+            long first = appendEndingAt(writer, SPAN + SEGMENT - 8192);
+            assertThat(first).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+            assertThat(writer.stats().fileSize()).as("file 1 ends where its record does").isEqualTo(SEGMENT - 8192);
+            try (GrowLog follower = GrowLog.openReadOnly(path); LogReader reader = follower.reader(first)) {
+                assertThat(follower.stats().mappedSize()).isEqualTo(SEGMENT - 8192);
+                long afterPadding = writer.append(Payloads.numbered(2, PAST_THE_LAST_8_KIB));
+                assertThat(afterPadding).isEqualTo(SPAN + SEGMENT);
+
+                assertThat(readOn(reader, zeroCopy)).containsExactly(first, afterPadding);
+                assertThat(reader.nextPosition()).isEqualTo(writer.endPosition());
+            }
+        }
+    }
+
+    @Test
+    void next_inALaterFile_followsItsGrowth_andReadsOnPastAPaddingBeyondWhatItHadMapped() throws Exception {
+        aPaddingPastTheMappingOfALaterFile_isReadAfterAFollow(false);
+    }
+
+    @Test
+    void forEach_inALaterFile_followsItsGrowth_andReadsOnPastAPaddingBeyondWhatItHadMapped() throws Exception {
+        aPaddingPastTheMappingOfALaterFile_isReadAfterAFollow(true);
+    }
+
+    /**
+     * Files 0 and 1 are each mapped by the read-only log when they ended 8 KiB before their span
+     * end; the writer then padded each and rolled. One scan crosses both: at each span end it
+     * reads the padding after a follow and moves on to the next file, never judging the file
+     * it leaves as cut short.
+     */
+    private void twoSealedFilesMappedShortOfTheirPadding_areCrossedInOneScan(boolean zeroCopy) throws Exception {
+        Path path = dir.resolve(zeroCopy ? "for-each" : "next");
+        List<Long> written = new ArrayList<>();
+        try (GrowLog writer = GrowLog.open(path, STEPS)) {
+            written.add(appendEndingAt(writer, SEGMENT));
+            written.add(appendEndingAt(writer, SPAN - 8192));
+            assertThat(writer.stats().fileSize()).isEqualTo(SPAN - 8192);
+            try (GrowLog follower = GrowLog.openReadOnly(path);
+                 LogReader reader = follower.reader(follower.startPosition())) {
+                assertThat(follower.stats().mappedSize()).isEqualTo(SPAN - 8192);
+                written.add(writer.append(Payloads.numbered(3, PAST_THE_LAST_8_KIB))); // pads file 0, rolls
+                assertThat(written.get(2)).isEqualTo(SPAN + LogFiles.HEADER_SIZE);
+                written.add(appendEndingAt(writer, SPAN + SEGMENT));
+                written.add(appendEndingAt(writer, 2 * SPAN - 8192));
+                assertThat(writer.stats().fileSize()).isEqualTo(SPAN - 8192);
+                follower.reader(written.get(2)).close(); // checks the position: the follower maps file 1 now
+                assertThat(follower.stats().mappedSize()).isEqualTo(SPAN - 8192);
+                written.add(writer.append(Payloads.numbered(4, PAST_THE_LAST_8_KIB))); // pads file 1, rolls
+                assertThat(written.get(5)).isEqualTo(2 * SPAN + LogFiles.HEADER_SIZE);
+
+                assertThat(readOn(reader, zeroCopy)).containsExactlyElementsOf(written);
+                assertThat(reader.nextPosition()).isEqualTo(writer.endPosition());
+            }
+        }
+    }
+
+    @Test
+    void next_crossesTwoSealedFilesWhosePaddingLayPastItsMapping_followingEach() throws Exception {
+        twoSealedFilesMappedShortOfTheirPadding_areCrossedInOneScan(false);
+    }
+
+    @Test
+    void forEach_crossesTwoSealedFilesWhosePaddingLayPastItsMapping_followingEach() throws Exception {
+        twoSealedFilesMappedShortOfTheirPadding_areCrossedInOneScan(true);
     }
 }
