@@ -211,4 +211,37 @@ class ReaderFollowTest {
     void forEach_crossesTwoSealedFilesWhosePaddingLayPastItsMapping_followingEach() throws Exception {
         twoSealedFilesMappedShortOfTheirPadding_areCrossedInOneScan(true);
     }
+
+    /**
+     * The writer's file ends exactly where its last record does, and the read-only log has
+     * mapped all of it: a scan reads every record, follows once at the end of its mapping,
+     * finds nothing more, and stops there with the count of what it read.
+     */
+    private void aFileEndingWhereItsLastRecordEnds_isTheEndOfTheLog(boolean zeroCopy) throws Exception {
+        Path path = dir.resolve(zeroCopy ? "for-each" : "next");
+        try (GrowLog writer = GrowLog.open(path, STEPS)) {
+            List<Long> written = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                written.add(writer.append(Payloads.numbered(i, 1000)));
+            }
+            written.add(appendEndingAt(writer, 16384));
+            assertThat(writer.stats().fileSize()).isEqualTo(16384);
+            try (GrowLog follower = GrowLog.openReadOnly(path);
+                 LogReader reader = follower.reader(follower.startPosition())) {
+                assertThat(readOn(reader, zeroCopy)).containsExactlyElementsOf(written);
+                assertThat(reader.nextPosition()).isEqualTo(16384);
+                assertThat(readOn(reader, zeroCopy)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void next_atTheEndOfAFileThatEndsWhereItsLastRecordDoes_returnsFalse() throws Exception {
+        aFileEndingWhereItsLastRecordEnds_isTheEndOfTheLog(false);
+    }
+
+    @Test
+    void forEach_atTheEndOfAFileThatEndsWhereItsLastRecordDoes_returnsHowManyItHandled() throws Exception {
+        aFileEndingWhereItsLastRecordEnds_isTheEndOfTheLog(true);
+    }
 }
