@@ -122,8 +122,11 @@ public final class LogReader implements AutoCloseable {
                 followed = 0; // a span end: on to the next file
                 continue;
             }
-            if ((status == RecordCursor.Status.END || !lookAgain(f, followed++ > 0)) && !endsEarly(f, ended++)) {
-                return false;
+            if (status == RecordCursor.Status.END || !lookAgain(f, followed++ > 0)) {
+                if (!endsEarly(f, ended++)) {
+                    return false;
+                }
+                followed = 0; // sealed since the last follow, maybe past it: follow again before judging
             }
         }
     }
@@ -131,7 +134,8 @@ public final class LogReader implements AutoCloseable {
     /**
      * At what looks like the end of the log inside file {@code f}: false when it is the end.
      * When a later file exists, {@code f} was sealed before it appeared, padding and all: the
-     * first time, asks to look again (the padding may have been published since the last look);
+     * first time, asks to look again, following the file first (the padding may have been
+     * published since the last look, and in a read-only log past what the last follow mapped);
      * the second time, {@code f} ends before its span end, and that is damage.
      */
     private boolean endsEarly(LogFile f, int looks) throws IOException {
@@ -368,10 +372,13 @@ public final class LogReader implements AutoCloseable {
                         followed = false; // a span end: on to the next file
                         break;
                     }
-                    if (!lookAgain(f, followed) && !endsEarly(f, ended++)) {
+                    if (lookAgain(f, followed)) {
+                        followed = true;
+                    } else if (endsEarly(f, ended++)) {
+                        followed = false; // sealed since the last follow, maybe past it: follow again
+                    } else {
                         return handled;
                     }
-                    followed = true;
             }
         }
     }
