@@ -75,20 +75,6 @@ class ReaderBatchTest {
     }
 
     @Test
-    void next_fillsABatchWithPayloadsOfExactly64KiB_underOneLease() throws IOException {
-        // A batch holds the records whose payloads fit in its 64 KiB copy: here exactly 16.
-        int length = 4096;
-        int perBatch = BATCH_BYTES / length;
-        try (GrowLog log = open("payload-bytes.glog")) {
-            List<Long> positions = append(log, 40, length);
-            List<Long> taken = leasesAfterEachNext(log, positions);
-            for (int i = 0; i < positions.size(); i++) {
-                assertThat(taken.get(i)).as("leases after record %d", i).isEqualTo(i / perBatch + 1);
-            }
-        }
-    }
-
-    @Test
     void next_fillsABatchWithAtMost64SmallRecords_underOneLease() throws IOException {
         try (GrowLog log = open("records.glog")) {
             List<Long> positions = append(log, 150, 8);
