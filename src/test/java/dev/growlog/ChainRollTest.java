@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Rolling to the next file: a writer interrupted while it waits for the next file to be prepared
  * keeps its interrupt and can roll again; prepared files are pretouched; sealed files are synced
  * and marked clean after the sealed sync delay, and by a sync once the oldest were retired; a
- * batch is refused once the writer failed; and closing from an interrupted thread keeps the
- * interrupt.
+ * batch is refused once the writer failed; closing from an interrupted thread keeps the
+ * interrupt; and a directory sync that failed is left to the next sync.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChainRollTest {
@@ -185,6 +185,27 @@ class ChainRollTest {
             assertThat(reopened.recoveryReport().cleanShutdown()).isTrue();
             assertThat(reopened.read(positions.get(positions.size() - 1)))
                     .isEqualTo(Payloads.numbered(positions.size() - 1, PAYLOAD));
+        }
+    }
+
+    @Test
+    void aSyncWhoseDirectorySyncFailed_leavesItToTheNextSync_whichCannotSucceedWithoutIt() throws Exception {
+        Path path = dir.resolve("directory-sync-failed");
+        try (GrowLog log = GrowLog.open(path, ChainTest.ROLLING)) {
+            appendUntilFile(log, 1); // the roll renamed file 1 into place: the directory needs a sync
+            Throwable first;
+            Throwable second;
+            Thread.currentThread().interrupt(); // an interrupted thread cannot force a FileChannel
+            try {
+                first = catchThrowable(log::sync);
+                second = catchThrowable(log::sync);
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(first).as("the sync that could not sync the directory").isInstanceOf(IOException.class);
+            assertThat(second).as("the next sync, the directory still not synced").isInstanceOf(IOException.class);
+            log.sync(); // not interrupted: syncs the directory at last
+            assertThat(cleanFlag(path, 0)).isEqualTo(1);
         }
     }
 }

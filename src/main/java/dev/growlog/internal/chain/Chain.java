@@ -634,8 +634,13 @@ public final class Chain {
                 files.remove(f.index(), f);
             }
             if (directoryDirty) {
-                directoryDirty = false;
-                DataFiles.syncDirectory(dir);
+                directoryDirty = false; // before the fsync: a rename during it sets it again
+                try {
+                    DataFiles.syncDirectory(dir);
+                } catch (IOException | RuntimeException e) {
+                    directoryDirty = true; // the next sync tries again rather than report the files durable
+                    throw e;
+                }
             }
         } finally {
             chainLock.unlock();
