@@ -54,7 +54,7 @@ class ChainTest {
         return positions;
     }
 
-    private static List<String> dataFiles(Path log) throws IOException {
+    static List<String> dataFiles(Path log) throws IOException {
         try (Stream<Path> files = Files.list(log)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".glog")).sorted().toList();
         }
@@ -241,7 +241,7 @@ class ChainTest {
     }
 
     /** Neither a mapping nor a descriptor of this process refers to a deleted file of the log. */
-    private static void assertNoDeletedFileHeld(Path log) throws IOException {
+    static void assertNoDeletedFileHeld(Path log) throws IOException {
         String name = log.getFileName().toString();
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(l -> l.contains(name) && l.contains("(deleted)")).toList();

@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.internal.chain.Chain;
 import dev.growlog.internal.mapping.GrowableMapping;
 import dev.growlog.internal.nativeio.Syscalls;
 
@@ -22,5 +23,10 @@ public final class GrowLogHooks {
     /** The mapping of the writer's current file, or of the read-only log's first open file. */
     public static GrowableMapping mapping(GrowLog log) {
         return log.mapping();
+    }
+
+    /** The chain of files behind {@code log}. */
+    public static Chain chain(GrowLog log) {
+        return log.chain();
     }
 }

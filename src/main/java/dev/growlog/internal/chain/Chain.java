@@ -110,8 +110,6 @@ public final class Chain {
     private volatile boolean closed;
     /** The writer's disk budget; null for a read-only log or without one. */
     private final DiskBudget budget;
-    /** Why the last retention pass could not make the room asked for; null when it could. */
-    private volatile String blockedBy;
     /** A roll sealed a file that lies wholly below the start; set under the append lock. */
     private volatile boolean droppedAtRoll;
     /** The writer's failure state, shared by its files: once failed, appends and syncs are refused. */
@@ -193,8 +191,7 @@ public final class Chain {
                     deleteBelow(newStart);
                 }
             }
-            blockedBy = plan.refused() ? plan.reason() : null;
-            return blockedBy;
+            return plan.reason(); // null when the growth fits
         } finally {
             chainLock.unlock();
         }
@@ -210,11 +207,6 @@ public final class Chain {
         } catch (IOException | IllegalStateException ignored) {
             // reported by the writer's own pass when it needs the room
         }
-    }
-
-    /** Why the last retention pass could not make room; null when it could. */
-    String blockedBy() {
-        return blockedBy;
     }
 
     private static ExecutorService daemonExecutor(String name) {
@@ -453,8 +445,9 @@ public final class Chain {
     /** Closes the open files whose span ends at or before {@code position}; under the chain lock. */
     private void letGoBelow(long position) throws IOException {
         IOException failure = null;
+        // The files below index position / span are exactly those whose span ends at or before it.
         for (LogFile f : new ArrayList<>(files.headMap(position / identity.span()).values())) {
-            if ((f.index() + 1) * identity.span() <= position && f != current) {
+            if (f != current) {
                 files.remove(f.index(), f);
                 sealed.remove(f);
                 failure = LogFile.attempt(failure, f::abandon);
@@ -641,8 +634,13 @@ public final class Chain {
                 files.remove(f.index(), f);
             }
             if (directoryDirty) {
-                directoryDirty = false;
-                DataFiles.syncDirectory(dir);
+                directoryDirty = false; // before the fsync: a rename during it sets it again
+                try {
+                    DataFiles.syncDirectory(dir);
+                } catch (IOException | RuntimeException e) {
+                    directoryDirty = true; // the next sync tries again rather than report the files durable
+                    throw e;
+                }
             }
         } finally {
             chainLock.unlock();
