@@ -42,12 +42,7 @@ class ChainRepairEdgesTest {
     @BeforeEach
     void writeLog() throws IOException {
         path = dir.resolve("chain");
-        try (GrowLog log = GrowLog.open(path, ROLLING)) {
-            for (int i = 0; i < ChainRepairTest.RECORDS; i++) {
-                byte[] payload = Payloads.numbered(i, 100 + i % 900);
-                written.put(log.append(payload), payload);
-            }
-        }
+        written.putAll(ChainRepairTest.writeChain(path));
         assertThat(dataFiles()).as("files of the log").hasSizeGreaterThanOrEqualTo(6);
     }
 

@@ -43,12 +43,7 @@ class ChainRepairResourcesTest {
     @BeforeEach
     void writeLog() throws IOException {
         path = dir.resolve("chain");
-        try (GrowLog log = GrowLog.open(path, ROLLING)) {
-            for (int i = 0; i < ChainRepairTest.RECORDS; i++) {
-                byte[] payload = Payloads.numbered(i, 100 + i % 900);
-                written.put(log.append(payload), payload);
-            }
-        }
+        written.putAll(ChainRepairTest.writeChain(path));
         assertThat(LogFiles.openFileDescriptors(path)).isZero();
     }
 

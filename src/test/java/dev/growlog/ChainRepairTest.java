@@ -39,15 +39,25 @@ public class ChainRepairTest {
     /** Every record written, by position, in order. */
     private final Map<Long, byte[]> written = new LinkedHashMap<>();
 
-    @BeforeEach
-    void writeLog() throws IOException {
-        path = dir.resolve("chain");
+    /**
+     * Writes the log the chain repair tests start from at {@code path}: {@link #RECORDS} numbered
+     * records of 100 to 999 bytes, rolling every {@link #SPAN} bytes. Returns them by position.
+     */
+    public static Map<Long, byte[]> writeChain(Path path) throws IOException {
+        Map<Long, byte[]> written = new LinkedHashMap<>();
         try (GrowLog log = GrowLog.open(path, ROLLING)) {
             for (int i = 0; i < RECORDS; i++) {
                 byte[] payload = Payloads.numbered(i, 100 + i % 900);
                 written.put(log.append(payload), payload);
             }
         }
+        return written;
+    }
+
+    @BeforeEach
+    void writeLog() throws IOException {
+        path = dir.resolve("chain");
+        written.putAll(writeChain(path));
         assertThat(dataFiles()).as("files of the log").hasSizeGreaterThanOrEqualTo(6);
     }
 

@@ -46,12 +46,7 @@ class ChainRepairCrashTest {
     @BeforeEach
     void writeLog() throws IOException {
         path = dir.resolve("chain");
-        try (GrowLog log = GrowLog.open(path, ROLLING)) {
-            for (int i = 0; i < ChainRepairTest.RECORDS; i++) {
-                byte[] payload = Payloads.numbered(i, 100 + i % 900);
-                written.put(log.append(payload), payload);
-            }
-        }
+        written.putAll(ChainRepairTest.writeChain(path));
     }
 
     private long recordInFile(long index, int n) {
