@@ -242,7 +242,8 @@ class ChainTest {
 
     /** Neither a mapping nor a descriptor of this process refers to a deleted file of the log. */
     static void assertNoDeletedFileHeld(Path log) throws IOException {
-        String name = log.getFileName().toString();
+        // The whole path: another test's log in this JVM may have a name that contains this one's.
+        String name = log.toAbsolutePath() + "/";
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(l -> l.contains(name) && l.contains("(deleted)")).toList();
         assertThat(maps).as("mappings of deleted files").isEmpty();
