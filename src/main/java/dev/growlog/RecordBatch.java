@@ -1,8 +1,12 @@
 package dev.growlog;
 
 import dev.growlog.internal.file.AppendBatch;
+import dev.growlog.internal.format.RecordFormat;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -23,17 +27,30 @@ import java.util.zip.CRC32C;
  * batch.clear();                    // reuse it for the next batch
  * }</pre>
  *
+ * <p>A batch holds its records framed as the log file will (each payload after an 8-byte header
+ * and padded to a multiple of 8 bytes), so that the append copies them into the log in one piece
+ * per segment.
+ *
  * <p>NOTE: not thread-safe. A batch copies each payload when it is added, so the caller may
  * reuse its arrays at once. After an append, {@link #position(int)} gives each record's position
  * until the batch is cleared or added to.
  */
 public final class RecordBatch {
     private static final int INITIAL_RECORDS = 64;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The most bytes a batch's array may hold. */
+    private static final int MAX_BYTES = Integer.MAX_VALUE - 8;
 
-    /** Payloads one after another: record i's bytes are [offsets[i], offsets[i] + lengths[i]). */
+    /**
+     * Records framed as in a log file, one after another: record i's header is at starts[i], its
+     * payload follows, then zeros to a multiple of 8 bytes. Headers stay zero here: the appender
+     * writes each commit word and checksum in the log.
+     */
     private byte[] data;
+    /** Bytes of {@link #data} in use. */
     private int used;
-    private int[] offsets = new int[INITIAL_RECORDS];
+    private long payloadBytes;
+    private int[] starts = new int[INITIAL_RECORDS];
     private int[] lengths = new int[INITIAL_RECORDS];
     /** CRC32C of each payload alone, before the seal of its position. */
     private int[] crcs = new int[INITIAL_RECORDS];
@@ -45,15 +62,16 @@ public final class RecordBatch {
     /** The view the appender reads; see {@link #forAppend()}. */
     private final AppendBatch forAppend = new Records();
 
-    /** An empty batch with room for 64 KiB of payloads to start with; it grows as needed. */
+    /** An empty batch with room for 64 KiB of records to start with; it grows as needed. */
     public RecordBatch() {
         this(64 * 1024);
     }
 
     /**
-     * An empty batch with room for {@code initialBytes} of payloads to start with.
+     * An empty batch with room for {@code initialBytes} of records to start with. Each record
+     * takes its payload and 8 to 15 bytes of framing.
      *
-     * @param initialBytes payload bytes to make room for; the batch grows past it as needed
+     * @param initialBytes bytes to make room for; the batch grows past it as needed
      * @throws IllegalArgumentException when negative
      */
     public RecordBatch(int initialBytes) {
@@ -81,14 +99,12 @@ public final class RecordBatch {
      * @param length  how many bytes the record has
      * @return this batch
      * @throws IndexOutOfBoundsException when the range lies outside {@code payload}
-     * @throws IllegalArgumentException when the batch would exceed 2 GiB of payloads
+     * @throws IllegalArgumentException when the batch would exceed 2 GiB of records
      */
     public RecordBatch add(byte[] payload, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, payload.length);
         int at = reserve(length);
         System.arraycopy(payload, offset, data, at, length);
-        crc.reset();
-        crc.update(data, at, length);
         return added(at, length);
     }
 
@@ -98,45 +114,55 @@ public final class RecordBatch {
      *
      * @param payload holds the record's bytes between its position and limit
      * @return this batch
-     * @throws IllegalArgumentException when the batch would exceed 2 GiB of payloads
+     * @throws IllegalArgumentException when the batch would exceed 2 GiB of records
      */
     public RecordBatch add(ByteBuffer payload) {
         int length = payload.remaining();
         int at = reserve(length);
         payload.get(payload.position(), data, at, length);
-        crc.reset();
-        crc.update(data, at, length);
         return added(at, length);
     }
 
+    /**
+     * Makes room for a record of {@code length} payload bytes at the end of {@link #data}, zeroes
+     * its header and its last 8 bytes (the array is reused, and the payload may not fill them),
+     * and returns where its payload goes.
+     */
     private int reserve(int length) {
         if (appended) {
             clear();
         }
-        if (length > Integer.MAX_VALUE - 8 - used) {
-            throw new IllegalArgumentException("a batch holds at most 2 GiB of payloads: " + used + " bytes held, "
-                    + length + " more refused");
+        long size = RecordFormat.recordSize(length);
+        if (size > MAX_BYTES - used) {
+            throw new IllegalArgumentException("a batch holds at most 2 GiB of records: " + used + " bytes held, "
+                    + size + " more refused");
         }
-        if (used + length > data.length) {
-            data = Arrays.copyOf(data, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(used + (long) length,
-                    2L * data.length)));
+        int end = used + (int) size;
+        if (end > data.length) {
+            data = Arrays.copyOf(data, (int) Math.min(MAX_BYTES, Math.max(end, 2L * data.length)));
         }
-        if (count == offsets.length) {
+        if (count == starts.length) {
             int more = 2 * count;
-            offsets = Arrays.copyOf(offsets, more);
+            starts = Arrays.copyOf(starts, more);
             lengths = Arrays.copyOf(lengths, more);
             crcs = Arrays.copyOf(crcs, more);
             positions = Arrays.copyOf(positions, more);
         }
-        return used;
+        LONGS.set(data, used, 0L);
+        LONGS.set(data, end - 8, 0L);
+        return used + RecordFormat.HEADER_SIZE;
     }
 
+    /** Records the payload just copied to {@code at}: its length and CRC32C. */
     private RecordBatch added(int at, int length) {
-        offsets[count] = at;
+        crc.reset();
+        crc.update(data, at, length);
+        starts[count] = used;
         lengths[count] = length;
         crcs[count] = (int) crc.getValue();
         count++;
-        used += length;
+        used = at + (int) RecordFormat.align(length);
+        payloadBytes += length;
         return this;
     }
 
@@ -164,7 +190,7 @@ public final class RecordBatch {
      * @return the sum of the records' lengths
      */
     public long payloadBytes() {
-        return used;
+        return payloadBytes;
     }
 
     /**
@@ -176,6 +202,7 @@ public final class RecordBatch {
     public RecordBatch clear() {
         count = 0;
         used = 0;
+        payloadBytes = 0;
         appended = false;
         return this;
     }
@@ -234,7 +261,7 @@ public final class RecordBatch {
 
         @Override
         public long payloadBytes() {
-            return used;
+            return payloadBytes;
         }
 
         @Override
@@ -243,8 +270,8 @@ public final class RecordBatch {
         }
 
         @Override
-        public int offset(int index) {
-            return offsets[index];
+        public int start(int index) {
+            return starts[index];
         }
 
         @Override

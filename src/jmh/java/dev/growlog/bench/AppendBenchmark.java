@@ -152,19 +152,22 @@ public class AppendBenchmark {
         int records;
         AppendSink sink;
         private boolean growlog;
+        private boolean batch;
 
         @Setup(Level.Trial)
         public void prepare(BenchmarkParams params) {
             payload = Payloads.random(payloadSize);
             records = (int) (FILL_BYTES / Payloads.recordSize(payloadSize));
             growlog = params.getBenchmark().endsWith(".growlogPrefaulted");
+            batch = params.getBenchmark().endsWith(".growlogBatchPrefaulted");
         }
 
         @Setup(Level.Invocation)
         public void open() throws IOException {
             // Room for the header and the padding at each segment end.
             long size = (4096 + FILL_BYTES + 8L * Payloads.recordSize(payloadSize) + 4095) & -4096L;
-            sink = growlog ? GrowLogSink.prefaulted(size) : RawMappingSink.prefaulted(size);
+            sink = batch ? GrowLogBatchSink.prefaulted(size)
+                    : growlog ? GrowLogSink.prefaulted(size) : RawMappingSink.prefaulted(size);
         }
 
         @TearDown(Level.Invocation)
@@ -188,6 +191,13 @@ public class AppendBenchmark {
     @Benchmark
     @Measurement(iterations = 3, time = 2)
     public void growlogPrefaulted(Prefaulted s, Appended counted) throws IOException {
+        fill(s, counted);
+    }
+
+    /** growlog's batch API into a pre-faulted log, 64 KiB batches as {@link #growlogBatch}. */
+    @Benchmark
+    @Measurement(iterations = 3, time = 2)
+    public void growlogBatchPrefaulted(Prefaulted s, Appended counted) throws IOException {
         fill(s, counted);
     }
 

@@ -29,6 +29,11 @@ final class GrowLogBatchSink implements AppendSink {
         return new GrowLogBatchSink(GrowLogSink.growing());
     }
 
+    /** A pre-faulted log, as {@link GrowLogSink#prefaulted(long)}. */
+    static GrowLogBatchSink prefaulted(long size) throws IOException {
+        return new GrowLogBatchSink(GrowLogSink.prefaulted(size));
+    }
+
     @Override
     public void append(byte[] payload) throws IOException {
         batch.add(payload);

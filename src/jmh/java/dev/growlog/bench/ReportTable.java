@@ -220,14 +220,17 @@ public final class ReportTable {
         }
         line("### Append throughput into a pre-grown, pre-faulted log (million records/s)");
         line("");
-        line("| payload | growlog pre-faulted | raw pre-faulted (memory ceiling) | growlog / raw "
+        line("| payload | growlog pre-faulted | growlog batches pre-faulted | raw pre-faulted (memory ceiling) "
+                + "| growlog / raw | batches / raw "
                 + "| growlog pre-faulted / growing | raw pre-faulted / growing | raw pre-faulted GB/s |");
-        line("|---|---|---|---|---|---|---|");
+        line("|---|---|---|---|---|---|---|---|---|");
         for (String p : PAYLOADS) {
             String params = "payloadSize=" + p;
             Score g = get("AppendBenchmark.growlogPrefaulted", params, "records");
+            Score b = get("AppendBenchmark.growlogBatchPrefaulted", params, "records");
             Score raw = get("AppendBenchmark.rawPrefaulted", params, "records");
-            line("| " + bytes(p) + " | " + millions(g) + " | " + millions(raw) + " | " + plain(ratio(g, raw)) + " | "
+            line("| " + bytes(p) + " | " + millions(g) + " | " + millions(b) + " | " + millions(raw) + " | "
+                    + plain(ratio(g, raw)) + " | " + plain(ratio(b, raw)) + " | "
                     + plain(ratio(g, get("AppendBenchmark.growlog", params, null))) + " | "
                     + plain(ratio(raw, get("AppendBenchmark.raw", params, null))) + " | "
                     + (raw == null ? "–" : plain(raw.times(Payloads.recordSize(Integer.parseInt(p)) / 1e9))) + " |");

@@ -12,11 +12,14 @@ public interface AppendBatch {
     /** Sum of the records' payload lengths. */
     long payloadBytes();
 
-    /** Payloads one after another: record {@code i}'s bytes start at {@link #offset(int)}. */
+    /**
+     * The records framed as in a log file, one after another from index 0: each one's 8-byte
+     * header (zero here), its payload, then zeros to a multiple of 8 bytes.
+     */
     byte[] data();
 
-    /** Where record {@code index}'s payload starts in {@link #data()}. */
-    int offset(int index);
+    /** Where record {@code index}'s header starts in {@link #data()}; its payload follows it. */
+    int start(int index);
 
     /** Payload length of record {@code index}. */
     int length(int index);

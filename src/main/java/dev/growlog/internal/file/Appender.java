@@ -151,34 +151,44 @@ public final class Appender {
     /**
      * Appends every record of {@code batch}, in order, and stores their positions in it. Plans
      * every position first and grows once, so a batch that does not fit throws before anything
-     * is written; then copies, seals and publishes each record, and publishes the end once.
+     * is written. Then, for each run of records that lie next to each other in one segment,
+     * copies the run's bytes (the batch holds them framed, commit words zero) in one piece and
+     * seals and publishes each record in order; the end is published once.
      */
     void append(AppendBatch batch) throws IOException {
         int count = batch.size();
         long[] positions = batch.positions();
-        long position = plan(batch, end, positions);
-        if (position > mappedEnd) {
-            grow(position);
+        long last = plan(batch, end, positions);
+        if (last > mappedEnd) {
+            grow(last);
         }
         byte[] data = batch.data();
         long at = end;
-        for (int i = 0; i < count; i++) {
-            long target = positions[i];
-            if (at != target) {
-                int word = RecordFormat.paddingWord((int) (target - at) - RecordFormat.HEADER_SIZE);
+        for (int i = 0; i < count; ) {
+            long first = positions[i];
+            if (at != first) {
+                int word = RecordFormat.paddingWord((int) (first - at) - RecordFormat.HEADER_SIZE);
                 publish(viewOffset(at, 0), RecordFormat.checksum(base + at, word), word);
             }
-            int length = batch.length(i);
-            int word = RecordFormat.dataWord(length);
-            int offset = viewOffset(target, length);
-            view.put(offset + RecordFormat.HEADER_SIZE, data, batch.offset(i), length);
-            publish(offset, RecordFormat.sealed(batch.crc(i), base + target, word), word);
-            at = target + RecordFormat.recordSize(length);
-            positions[i] = base + target;
+            int runEnd = i + 1;
+            at = first + RecordFormat.recordSize(batch.length(i));
+            while (runEnd < count && positions[runEnd] == at && (at & segmentMask) != 0) {
+                at += RecordFormat.recordSize(batch.length(runEnd++));
+            }
+            int runBytes = (int) (at - first);
+            int offset = viewOffset(first, runBytes - RecordFormat.HEADER_SIZE);
+            view.put(offset, data, batch.start(i), runBytes);
+            for (; i < runEnd; i++) {
+                long position = positions[i];
+                int word = RecordFormat.dataWord(batch.length(i));
+                publish(offset + (int) (position - first), RecordFormat.sealed(batch.crc(i), base + position, word),
+                        word);
+                positions[i] = base + position;
+            }
         }
         records += count;
         payloadBytes += batch.payloadBytes();
-        publishEnd(position);
+        publishEnd(last);
         batch.appended();
     }
 
