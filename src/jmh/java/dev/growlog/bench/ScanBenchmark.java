@@ -51,8 +51,9 @@ import java.util.zip.CRC32C;
  * {@code MappedByteBuffer} of the file and through a heap copy of it: the limit a validating
  * scan can approach. {@link #crc32cPerRecord} does the CRC32C work a validating scan cannot
  * avoid and nothing else: it walks the mapped file by commit words, as {@link #randomReadRaw}
- * reads one record, and checks each record's CRC32C over its 12-byte prefix and payload in the
- * mapping ({@link RecordFormat#checksum}), with no lease, batch, copy or bounds check. The gap
+ * reads one record, and checks each record's checksum (the CRC32C of its payload in the mapping,
+ * sealed with its position and commit word, {@link RecordFormat#checksum}), with no lease,
+ * batch, copy or bounds check. The gap
  * between it and {@link #crc32cMapped} is the cost of checksumming each record separately
  * (a reset, a short update and a dependent result per record), which one bulk pass does not
  * pay; the gap between the verified scans and it is the reader's own overhead.
