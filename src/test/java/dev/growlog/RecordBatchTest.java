@@ -1,6 +1,7 @@
 package dev.growlog;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -213,6 +216,78 @@ class RecordBatchTest {
                 assertThat(tailer.position()).isEqualTo(batch.position(i));
                 assertThat(tailer.bytes()).isEqualTo(Payloads.numbered(i, 20));
             }
+        }
+    }
+
+    /**
+     * Batches copy runs of records in one piece and publish each record after it: a tailer, a
+     * zero-copy reader and a reader of a read-only open, all following the writer, must see
+     * every record whole and in order, never a record of a run before it is published.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void readersFollowingBatches_seeEveryRecordIntactAndInOrder(Random random) throws Exception {
+        int records = 10_000;
+        Path file = dir.resolve("log.glog");
+        try (GrowLog log = GrowLog.open(file, CONFIG); GrowLog readOnly = GrowLog.openReadOnly(file)) {
+            long start = log.startPosition();
+            CompletableFuture<Long> tailed = CompletableFuture.supplyAsync(() -> tail(log, start, records));
+            CompletableFuture<Long> zeroCopy = CompletableFuture.supplyAsync(() -> scan(log, start, records));
+            CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> scan(readOnly, start, records));
+            RecordBatch batch = new RecordBatch(16);
+            for (int i = 0; i < records; ) {
+                for (int n = 1 + random.nextInt(60); n > 0 && i < records; n--, i++) {
+                    batch.add(Payloads.numbered(i, length(i)));
+                }
+                log.append(batch);
+            }
+            long end = log.endPosition();
+            assertThat(tailed.get()).isEqualTo(end);
+            assertThat(zeroCopy.get()).isEqualTo(end);
+            assertThat(other.get()).isEqualTo(end);
+        }
+    }
+
+    /** Lengths from 8 bytes to a third of a segment: runs end at segment ends and pad. */
+    private static int length(int record) {
+        return 8 + (record * 7919) % (record % 50 == 0 ? SEGMENT / 3 : 300);
+    }
+
+    /** Polls a tailer for {@code records} records, checking each; returns the position after the last. */
+    private static long tail(GrowLog log, long start, int records) {
+        try (Tailer tailer = log.tailer(start)) {
+            for (int i = 0; i < records; i++) {
+                assertThat(tailer.poll(60, TimeUnit.SECONDS)).as("record %d", i).isTrue();
+                assertThat(Payloads.numberOf(tailer.bytes())).isEqualTo(i);
+                assertThat(tailer.length()).isEqualTo(length(i));
+            }
+            return tailer.position() + LogFiles.recordSize(length(records - 1));
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Calls {@code forEach} again and again until {@code records} records were handed out,
+     * checking each in place; returns the position after the last.
+     */
+    private static long scan(GrowLog log, long start, int records) {
+        AtomicLong seen = new AtomicLong();
+        AtomicLong after = new AtomicLong();
+        try (LogReader reader = log.reader(start)) {
+            while (seen.get() < records) {
+                reader.forEach((position, payload) -> {
+                    byte[] bytes = new byte[payload.remaining()];
+                    payload.get(bytes);
+                    int number = Payloads.numberOf(bytes);
+                    assertThat(number).isEqualTo(seen.getAndIncrement());
+                    after.set(position + LogFiles.recordSize(bytes.length));
+                });
+                Thread.onSpinWait();
+            }
+            return after.get();
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
