@@ -147,7 +147,7 @@ class PretoucherTest {
             try (GrowLog log = GrowLog.open(dir.resolve("views-" + headroom + ".glog"), config, counting)) {
                 long segment = config.segmentSize();
                 int seenAtCrossing = 0;
-                for (int i = 0; i < 3000; i++) {
+                for (int i = 0; i < 1000; i++) {
                     long end = log.endPosition();
                     if ((end + LogFiles.recordSize(record(i).length) - 1) / segment != end / segment) {
                         // The next record crosses into a new segment: first let the pretoucher look it up.
