@@ -170,6 +170,21 @@ class CallsInsideALeaseTest {
     }
 
     @Test
+    void truncateBefore_fromAHandler_failsAtOnceAndDropsNothing() throws Exception {
+        try (GrowLog log = GrowLog.open(dir.resolve("x.glog"), MOVES, sys)) {
+            long first = log.append("first".getBytes());
+            long second = log.append("second".getBytes());
+            log.sync(); // nothing left to sync: only the truncation itself can refuse
+
+            Throwable thrown = fromHandler(log, () -> log.truncateBefore(second));
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("lease");
+            assertThat(log.startPosition()).isEqualTo(first);
+            assertThat(log.read(first)).isEqualTo("first".getBytes());
+        }
+    }
+
+    @Test
     void tailerPoll_fromAHandler_failsAtOnceInsteadOfWaitingForAnAppend() throws Exception {
         try (GrowLog log = GrowLog.open(dir.resolve("t.glog"), MOVES, sys);
              Tailer tailer = log.tailer(log.endPosition())) {
