@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -191,20 +192,26 @@ class ChainRollTest {
     @Test
     void aSyncWhoseDirectorySyncFailed_leavesItToTheNextSync_whichCannotSucceedWithoutIt() throws Exception {
         Path path = dir.resolve("directory-sync-failed");
-        try (GrowLog log = GrowLog.open(path, ChainTest.ROLLING)) {
-            appendUntilFile(log, 1); // the roll renamed file 1 into place: the directory needs a sync
-            Throwable first;
-            Throwable second;
-            Thread.currentThread().interrupt(); // an interrupted thread cannot force a FileChannel
-            try {
-                first = catchThrowable(log::sync);
-                second = catchThrowable(log::sync);
-            } finally {
-                Thread.interrupted();
+        Thread caller = Thread.currentThread();
+        AtomicInteger failures = new AtomicInteger();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void syncDirectory(Path directory) throws NativeCallException {
+                // Only this thread's: the background retirer syncs the directory too.
+                if (Thread.currentThread() == caller && failures.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+                    throw new NativeCallException(directory, "fsync", 5, "EIO", "injected fault", "", null);
+                }
+                super.syncDirectory(directory);
             }
+        };
+        try (GrowLog log = GrowLog.open(path, ChainTest.ROLLING, sys)) {
+            appendUntilFile(log, 1); // the roll renamed file 1 into place: the directory needs a sync
+            failures.set(2);
+            Throwable first = catchThrowable(log::sync);
+            Throwable second = catchThrowable(log::sync);
             assertThat(first).as("the sync that could not sync the directory").isInstanceOf(IOException.class);
             assertThat(second).as("the next sync, the directory still not synced").isInstanceOf(IOException.class);
-            log.sync(); // not interrupted: syncs the directory at last
+            log.sync(); // the faults are spent: syncs the directory at last
             assertThat(cleanFlag(path, 0)).isEqualTo(1);
         }
     }

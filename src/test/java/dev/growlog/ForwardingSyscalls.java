@@ -97,6 +97,11 @@ class ForwardingSyscalls implements Syscalls {
     }
 
     @Override
+    public void syncDirectory(Path dir) throws NativeCallException {
+        real.syncDirectory(dir);
+    }
+
+    @Override
     public void populateWrite(Path file, long address, long length) throws NativeCallException {
         real.populateWrite(file, address, length);
     }

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,11 +31,11 @@ class SealedSyncTest {
     private final SyncWatchingSyscalls sys = new SyncWatchingSyscalls();
     private final List<Long> positions = new ArrayList<>();
 
-    /** Records which files were synced, and lets a test wait for a file to be closed. */
+    /** Records which files were synced and closed, and lets a test wait for a file to be closed. */
     static final class SyncWatchingSyscalls extends ForwardingSyscalls {
         final Set<Path> synced = ConcurrentHashMap.newKeySet();
-        private volatile Path awaited;
-        private final CountDownLatch closed = new CountDownLatch(1);
+        /** Every file closed so far: the background thread may close one before a test waits for it. */
+        private final Set<Path> closed = ConcurrentHashMap.newKeySet();
 
         @Override
         public void msync(Path file, long address, long length) throws NativeCallException {
@@ -54,14 +52,11 @@ class SealedSyncTest {
         @Override
         public void close(Path file, int fd) throws NativeCallException {
             super.close(file, fd);
-            if (file.equals(awaited)) {
-                closed.countDown();
-            }
+            closed.add(file);
         }
 
-        void awaitClose(Path file) throws InterruptedException {
-            awaited = file;
-            assertThat(closed.await(30, TimeUnit.SECONDS)).as("%s closed by the background thread", file).isTrue();
+        void awaitClose(Path file) {
+            Await.until(file + " closed by the background thread", () -> closed.contains(file));
         }
     }
 

@@ -636,7 +636,7 @@ public final class Chain {
             if (directoryDirty) {
                 directoryDirty = false; // before the fsync: a rename during it sets it again
                 try {
-                    DataFiles.syncDirectory(dir);
+                    sys.syncDirectory(dir);
                 } catch (IOException | RuntimeException e) {
                     directoryDirty = true; // the next sync tries again rather than report the files durable
                     throw e;
@@ -709,7 +709,7 @@ public final class Chain {
             }
         }
         if (deleted) {
-            DataFiles.syncDirectory(dir);
+            sys.syncDirectory(dir);
         }
     }
 
@@ -785,11 +785,7 @@ public final class Chain {
         for (ExecutorService executor : new ExecutorService[] {background, retirer}) {
             if (executor != null) {
                 executor.shutdown();
-                try {
-                    executor.awaitTermination(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                Uninterruptibly.awaitTermination(executor, 30, TimeUnit.SECONDS);
             }
         }
         IOException failure = null;
@@ -801,7 +797,7 @@ public final class Chain {
             }
             if (directoryDirty) {
                 directoryDirty = false;
-                failure = LogFile.attempt(failure, () -> DataFiles.syncDirectory(dir));
+                failure = LogFile.attempt(failure, () -> sys.syncDirectory(dir));
             }
             for (LogFile f : files.values()) {
                 failure = LogFile.attempt(failure, f::close);
@@ -810,8 +806,8 @@ public final class Chain {
             LogFile next = prepared;
             if (next == null && preparing != null) {
                 try {
-                    next = preparing.get();
-                } catch (java.util.concurrent.ExecutionException | InterruptedException | RuntimeException ignored) {
+                    next = Uninterruptibly.get(preparing);
+                } catch (java.util.concurrent.ExecutionException | RuntimeException ignored) {
                     next = null;
                 }
             }

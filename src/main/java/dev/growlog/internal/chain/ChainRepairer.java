@@ -316,7 +316,7 @@ public final class ChainRepairer {
         FileOpener.create(temp, chain.identity(index), Math.min(FileOpener.initialSize(CONFIG, sys), chain.span()),
                 CONFIG, sys);
         Files.move(temp, DataFiles.path(chain.dir(), index, chain.span()), StandardCopyOption.ATOMIC_MOVE);
-        DataFiles.syncDirectory(chain.dir());
+        sys.syncDirectory(chain.dir());
         steps.reached("made file " + index);
     }
 
@@ -324,7 +324,7 @@ public final class ChainRepairer {
     private void delete(Path dir, Path file) throws IOException {
         Files.deleteIfExists(file);
         filesDeleted++;
-        DataFiles.syncDirectory(dir);
+        sys.syncDirectory(dir);
         steps.reached("deleted " + file.getFileName());
     }
 

@@ -176,7 +176,7 @@ public final class CursorStore {
         try {
             decode(name, file, state.state()); // never remove another log's cursor
             Files.delete(file);
-            StateFile.syncDirectory(directory);
+            sys.syncDirectory(directory);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(state, e);
             throw e;
@@ -237,7 +237,7 @@ public final class CursorStore {
     private void ensureDirectory() throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
-            StateFile.syncDirectory(directory.getParent());
+            sys.syncDirectory(directory.getParent());
         }
     }
 

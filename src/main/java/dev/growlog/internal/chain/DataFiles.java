@@ -1,10 +1,8 @@
 package dev.growlog.internal.chain;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -52,13 +50,6 @@ public final class DataFiles {
             });
         }
         return files;
-    }
-
-    /** Makes the directory's entries (renames, deletions, new files) durable. */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
     }
 
     /** The temporary files growlog left in {@code dir} (half-made data files and start files). */

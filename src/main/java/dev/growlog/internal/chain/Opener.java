@@ -246,7 +246,7 @@ public final class Opener {
         try {
             FileOpener.create(temp, identity, Math.min(FileOpener.initialSize(config, sys), span), config, sys);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            DataFiles.syncDirectory(dir);
+            sys.syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -11,12 +11,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
@@ -166,7 +164,7 @@ public final class StateFile implements Closeable {
             } catch (FileAlreadyExistsException raced) {
                 return false;
             }
-            syncDirectory(dir);
+            sys.syncDirectory(dir);
             return true;
         } finally {
             Files.deleteIfExists(temp);
@@ -265,13 +263,6 @@ public final class StateFile implements Closeable {
         int open = fd;
         fd = -1;
         sys.close(file, open); // the only descriptor of this open file description: flock ends with it
-    }
-
-    /** Makes the directory's entries (a new or removed name) durable. */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
     }
 
     /**

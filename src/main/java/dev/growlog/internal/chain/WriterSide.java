@@ -200,11 +200,7 @@ public final class WriterSide implements LogSide {
         if (flusher != null) {
             flusher.interrupt();
             LockSupport.unpark(flusher);
-            try {
-                flusher.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibly.join(flusher, 30, TimeUnit.SECONDS);
         }
         chain.markClosed();
         appended.wakeAll();

@@ -262,6 +262,24 @@ final class LibcSyscalls implements Syscalls {
     }
 
     @Override
+    public void syncDirectory(Path dir) throws NativeCallException {
+        int fd = open(dir, false, false);
+        // errno is read before close can change it; a failed close does not hide a failed fsync.
+        NativeCallException failed = libc.fsync(fd) == 0 ? null : failure(dir, "fsync", "fd=" + fd, null);
+        try {
+            close(dir, fd);
+        } catch (NativeCallException e) {
+            if (failed == null) {
+                throw e;
+            }
+            failed.addSuppressed(e);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    @Override
     public void populateWrite(Path file, long address, long length) throws NativeCallException {
         if (libc.madvise(address, length, MADV_POPULATE_WRITE) != 0) {
             throw failure(file, "madvise", "addr=0x" + Long.toHexString(address) + ", length=" + length

@@ -75,6 +75,13 @@ public interface Syscalls {
     /** Flushes file data to disk. */
     void fdatasync(Path file, int fd) throws NativeCallException;
 
+    /**
+     * Makes the directory's entries (names added, renamed or removed) durable: opens it
+     * read-only, {@code fsync}s it and closes it. Unlike {@code FileChannel.force}, not
+     * interruptible: a thread whose interrupt flag is set syncs as any other.
+     */
+    void syncDirectory(Path dir) throws NativeCallException;
+
     /** Asks the kernel to fault in the range for writing ({@code MADV_POPULATE_WRITE}). */
     void populateWrite(Path file, long address, long length) throws NativeCallException;
 

@@ -49,6 +49,8 @@ public interface LibC {
 
     int fdatasync(int fd);
 
+    int fsync(int fd);
+
     @ssize_t long pwrite(int fd, Pointer buffer, @size_t long count, @off_t long offset);
 
     @ssize_t long pread(int fd, Pointer buffer, @size_t long count, @off_t long offset);
