@@ -17,57 +17,44 @@ final class Uninterruptibly {
 
     /** The task's result; its failure as {@link ExecutionException}. */
     static <T> T get(Future<T> task) throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            keep(interrupted);
-        }
+        return retrying(task::get);
     }
 
     /** Waits up to {@code timeout} for the executor to terminate; false if it did not. */
     static boolean awaitTermination(ExecutorService executor, long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            keep(interrupted);
-        }
+        return retrying(() -> executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
     }
 
     /** Waits up to {@code timeout} for the thread to end. */
     static void join(Thread thread, long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
+        retrying(() -> {
+            TimeUnit.NANOSECONDS.timedJoin(thread, deadline - System.nanoTime());
+            return null;
+        });
+    }
+
+    /** A wait that an interrupt cuts short. */
+    private interface Wait<T, E extends Exception> {
+        T call() throws InterruptedException, E;
+    }
+
+    /** Runs {@code wait} again after each interrupt, until it returns; then sets the flag again if it was set. */
+    private static <T, E extends Exception> T retrying(Wait<T, E> wait) throws E {
         boolean interrupted = false;
         try {
-            for (long left = unit.toNanos(timeout); left > 0 && thread.isAlive(); left = deadline - System.nanoTime()) {
+            while (true) {
                 try {
-                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
+                    return wait.call();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
         } finally {
-            keep(interrupted);
-        }
-    }
-
-    private static void keep(boolean interrupted) {
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
