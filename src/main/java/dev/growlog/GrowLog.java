@@ -53,9 +53,10 @@ import java.util.function.LongConsumer;
  *
  * <p>{@link #sync()} and {@code close()} are not interruptible: a thread whose interrupt flag
  * is set (a worker told to stop, flushing on its way out) syncs and closes as any other, and
- * keeps its flag. An append on such a thread that must wait for the next file to be prepared
- * throws {@link java.io.InterruptedIOException} and appends nothing (the next append rolls);
- * {@link Tailer#poll} throws {@link InterruptedException}.
+ * keeps its flag. An append on such a thread that rolls to a new file may throw an
+ * {@link IOException} ({@link java.io.InterruptedIOException} while it waits for that file to be
+ * prepared), appending nothing; the next append rolls. {@link Tailer#poll} throws
+ * {@link InterruptedException}.
  *
  * <p>One process at a time may open a log for writing ({@link #open(Path)}); others may follow
  * it with {@link #openReadOnly(Path)}.
