@@ -51,9 +51,9 @@ import java.util.function.LongConsumer;
  * and survives the process being killed. It is <em>durable</em> once a {@link #sync()} that
  * started after the append has returned: it then survives power loss.
  *
- * <p>{@link #sync()}, {@link #stats()} and {@code close()} are not interruptible: a thread
- * whose interrupt flag is set (a worker told to stop, flushing on its way out) syncs, reads the
- * counters and closes as any other, and keeps its flag. An append on such a thread that rolls to a new file may throw an
+ * <p>{@link #sync()} and {@code close()} are not interruptible: a thread whose interrupt flag
+ * is set (a worker told to stop, flushing on its way out) syncs and closes as any other, and
+ * keeps its flag. An append on such a thread that rolls to a new file may throw an
  * {@link IOException} ({@link java.io.InterruptedIOException} while it waits for that file to be
  * prepared), appending nothing; the next append rolls. {@link Tailer#poll} throws
  * {@link InterruptedException}.

@@ -744,7 +744,7 @@ public final class Chain {
                 bytes += found.bytes();
             } else {
                 try {
-                    FileHeader.Fields header = FileOpener.readHeader(e.getValue(), sys);
+                    FileHeader.Fields header = FileOpener.readHeader(e.getValue());
                     records += header.checkpointValid() ? header.checkpointRecords() : 0;
                     bytes += header.checkpointValid() ? header.checkpointBytes() : 0;
                 } catch (NoSuchFileException deleted) {

@@ -63,7 +63,7 @@ public final class Opener {
     private static <T> T openWritable(Path path, GrowLogConfig config, Syscalls sys, boolean keepDamage,
                                       ChainRepairer repairer, BiFunction<Chain, RecoveryReport, T> facade)
             throws IOException {
-        Path dir = prepare(path, sys);
+        Path dir = prepare(path);
         boolean created = !Files.isDirectory(dir);
         if (created) {
             Files.createDirectory(dir); // its parent must exist
@@ -88,7 +88,7 @@ public final class Opener {
             if (onDisk.isEmpty()) {
                 onDisk.put(0L, create(dir, config, sys));
             }
-            FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey(), sys);
+            FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
             long recorded = StartFile.read(dir, identity.logId(), sys);
             long start = Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE);
             chain = new Chain(dir, sys, config, identity, lockFd, start);
@@ -144,9 +144,9 @@ public final class Opener {
     /** Opens an existing log read-only; {@code facade} as for {@link #openWritable}. */
     public static <T> T openReadOnly(Path path, GrowLogConfig config, Syscalls sys,
                                      BiFunction<Chain, RecoveryReport, T> facade) throws IOException {
-        Path dir = prepare(path, sys);
+        Path dir = prepare(path);
         if (Files.isRegularFile(dir)) {
-            refuseFile(dir, sys);
+            refuseFile(dir);
         }
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no growlog log directory to open read-only");
@@ -155,7 +155,7 @@ public final class Opener {
         if (onDisk.isEmpty()) {
             throw new NoSuchFileException(dir.toString(), null, "no growlog data file in the log directory");
         }
-        FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey(), sys);
+        FileOpener.Identity identity = identity(onDisk.lastEntry().getValue(), onDisk.lastKey());
         long recorded = StartFile.read(dir, identity.logId(), sys);
         Chain chain = new Chain(dir, sys, config, identity, -1,
                 Math.max(recorded, onDisk.firstKey() + FileHeader.SIZE));
@@ -166,28 +166,28 @@ public final class Opener {
         return facade.apply(chain, file.recovery());
     }
 
-    private static Path prepare(Path path, Syscalls sys) throws IOException {
+    private static Path prepare(Path path) throws IOException {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             throw new GrowLogException(path, "growlog needs Linux (mremap, fallocate); this is " + os);
         }
         Path dir = path.toAbsolutePath();
         if (Files.isRegularFile(dir)) {
-            refuseFile(dir, sys);
+            refuseFile(dir);
         }
         return dir;
     }
 
     /** A log is a directory: refuses a file, naming what it is if it is a growlog file of another version. */
-    private static void refuseFile(Path file, Syscalls sys) throws IOException {
-        FileOpener.readHeader(file, sys); // names an older, newer or foreign format
+    private static void refuseFile(Path file) throws IOException {
+        FileOpener.readHeader(file); // names an older, newer or foreign format
         throw new UnsupportedFormatException(file, "not a growlog log: " + file + " is a file, and a log is a"
                 + " directory of data files; open the directory it lies in, or move it into one");
     }
 
     /** The chain's identity, as the highest file says it (checked against its name). */
-    private static FileOpener.Identity identity(Path file, long base, Syscalls sys) throws IOException {
-        FileHeader.Fields header = FileOpener.readHeader(file, sys);
+    private static FileOpener.Identity identity(Path file, long base) throws IOException {
+        FileHeader.Fields header = FileOpener.readHeader(file);
         if (header.base() != base) {
             throw new CorruptLogException(file, 32, "file " + file + " does not fit its place in the log: base"
                     + " actual=" + header.base() + " expected=" + base + " (from its name)");
@@ -215,7 +215,7 @@ public final class Opener {
      */
     private static void sealIfUnclean(Chain chain, Path file, long index, GrowLogConfig config, Syscalls sys,
                                       boolean keepDamage) throws IOException {
-        FileHeader.Fields header = FileOpener.check(FileOpener.readHeader(file, sys), chain.identity(index), file);
+        FileHeader.Fields header = FileOpener.check(FileOpener.readHeader(file), chain.identity(index), file);
         if (header.cleanShutdown()) {
             return;
         }

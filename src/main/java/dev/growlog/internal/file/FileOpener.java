@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class FileOpener {
         GrowableMapping mapping = null;
         try {
             long size = sys.size(file, fd);
-            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(file, fd, sys), size, file), expected, file);
+            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(file), size, file), expected, file);
             mapping = GrowableMapping.map(sys, file, fd, size, true, config.headroom(), header.segmentSize());
             long from = scanStart(header, size);
             boolean fromCheckpoint = header.checkpointValid() && from == header.checkpoint();
@@ -101,7 +100,7 @@ public final class FileOpener {
         GrowableMapping mapping = null;
         try {
             long size = sys.size(file, fd);
-            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(file, fd, sys), size, file), expected, file);
+            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(file), size, file), expected, file);
             mapping = GrowableMapping.map(sys, file, fd, size, false, headroom, header.segmentSize());
             long from = scanStart(header, size);
             long base = header.base();
@@ -131,7 +130,7 @@ public final class FileOpener {
         GrowableMapping mapping = null;
         try {
             long size = sys.size(temp, fd);
-            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(temp, fd, sys), size, temp), expected, temp);
+            FileHeader.Fields header = check(FileHeader.read(readHeaderPage(temp), size, temp), expected, temp);
             mapping = GrowableMapping.map(sys, file, fd, size, true, config.headroom(), header.segmentSize());
             if (config.smallFolios()) {
                 mapping.adviseSmallFolios();
@@ -178,33 +177,24 @@ public final class FileOpener {
         return plausible ? checkpoint : FileHeader.SIZE;
     }
 
-    /**
-     * Reads and checks the header of {@code file}, without mapping it. Through {@code sys}, not
-     * a {@code FileChannel}, so that a thread whose interrupt flag is set reads it too.
-     *
-     * @throws NoSuchFileException when the file does not exist (deleted by retention, say)
-     */
-    public static FileHeader.Fields readHeader(Path file, Syscalls sys) throws IOException {
-        int fd;
-        try {
-            fd = sys.open(file, false, false);
-        } catch (NativeCallException e) {
-            if (sys.fileId(file) == null) {
-                throw (NoSuchFileException) new NoSuchFileException(file.toString()).initCause(e);
-            }
-            throw e;
-        }
-        try {
-            return FileHeader.read(readHeaderPage(file, fd, sys), sys.size(file, fd), file);
-        } finally {
-            sys.close(file, fd);
+    /** Reads and checks the header of {@code file}, without mapping it. */
+    public static FileHeader.Fields readHeader(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return FileHeader.read(readHeaderPage(channel), channel.size(), file);
         }
     }
 
-    /** The first page of the open file {@code fd}, zeros past its end. */
-    private static ByteBuffer readHeaderPage(Path file, int fd, Syscalls sys) throws IOException {
-        ByteBuffer page = ByteBuffer.allocateDirect(FileHeader.SIZE);
-        sys.pread(file, fd, page, 0);
+    private static ByteBuffer readHeaderPage(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeaderPage(channel);
+        }
+    }
+
+    private static ByteBuffer readHeaderPage(FileChannel channel) throws IOException {
+        ByteBuffer page = ByteBuffer.allocate(FileHeader.SIZE);
+        while (page.hasRemaining() && channel.read(page, page.position()) >= 0) {
+            // read until the page is full or the file ends
+        }
         return page.clear();
     }
 
