@@ -188,4 +188,37 @@ class RetentionBudgetTest {
             assertThat(log.read(log.startPosition())).isNotNull();
         }
     }
+
+    /** The file that is current when the writer opens grows under the budget too, not only the files it rolls to. */
+    @Test
+    void theFileCurrentAtOpen_growsWithinTheBudgetToo() throws IOException {
+        Path path = dir.resolve("log");
+        long budget = 2 * ROLL;
+        int appended = 0;
+        try (GrowLog log = GrowLog.open(path, small().build());
+             Cursor held = log.cursor("held")) {
+            held.commit(log.append(Payloads.numbered(appended++, 700))); // keeps file 0
+            while (log.endPosition() < ROLL + 4096 + 1024) {
+                log.append(Payloads.numbered(appended++, 700));
+            }
+        }
+        assertThat(onDisk(path)).as("file 1 has just begun").isLessThan(budget - ROLL / 2);
+
+        try (GrowLog log = GrowLog.open(path, small().retentionBytes(budget).build())) {
+            long max = onDisk(path);
+            LogFullException full = null;
+            while (full == null && appended < 10_000) {
+                try {
+                    log.append(Payloads.numbered(appended, 700));
+                    appended++;
+                } catch (LogFullException e) {
+                    full = e;
+                }
+                max = Math.max(max, onDisk(path));
+            }
+            assertThat(full).as("appends stop at the budget").isNotNull();
+            assertThat(full.getMessage()).contains("'held'");
+            assertThat(max).as("bytes on disk at the worst moment").isLessThanOrEqualTo(budget);
+        }
+    }
 }
