@@ -20,10 +20,10 @@ final class Uninterruptibly {
         return retrying(task::get);
     }
 
-    /** Waits up to {@code timeout} for the executor to terminate; false if it did not. */
-    static boolean awaitTermination(ExecutorService executor, long timeout, TimeUnit unit) {
+    /** Waits up to {@code timeout} for the executor to terminate. */
+    static void awaitTermination(ExecutorService executor, long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        return retrying(() -> executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
+        retrying(() -> executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS));
     }
 
     /** Waits up to {@code timeout} for the thread to end. */
