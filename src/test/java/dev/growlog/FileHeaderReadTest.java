@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.error.CorruptLogException;
 import dev.growlog.error.UnsupportedFormatException;
 import dev.growlog.internal.format.FileHeader;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,14 @@ class FileHeaderReadTest {
         assertThat(FileHeader.validSegmentSize(largest)).isTrue();
         assertThat(FileHeader.validSegmentSize(SEGMENT)).isTrue();
         assertThat(FileHeader.validSegmentSize(SEGMENT / 2)).isFalse();
+    }
+
+    @Test
+    void aSpanOfOneSegment_isTheSmallestAccepted_andZeroIsDamage() throws Exception {
+        assertThat(FileHeader.read(LogFiles.headerPage(SEGMENT, FILE_ID, SEGMENT, SEGMENT), LogFiles.HEADER_SIZE,
+                FILE).segmentSize()).isEqualTo(SEGMENT);
+        assertThatThrownBy(() -> FileHeader.read(LogFiles.headerPage(SEGMENT, FILE_ID, 0, 0), LogFiles.HEADER_SIZE,
+                FILE)).isInstanceOf(CorruptLogException.class).hasMessageContaining("span and base actual=0/0");
     }
 
     @Test
