@@ -41,6 +41,29 @@ class RetentionBudgetTest {
         return DiskUsage.now(log);
     }
 
+    /** How {@link #appendUntilFull} ended: the refusal (null if none came) and the next record's number. */
+    private record Full(LogFullException refusal, int appended) {
+    }
+
+    /**
+     * Appends numbered 700-byte records from number {@code from} until the log refuses one (at
+     * most up to number 10,000), running {@code afterEach} after every attempt.
+     */
+    private static Full appendUntilFull(GrowLog log, int from, Runnable afterEach) throws IOException {
+        int appended = from;
+        while (appended < 10_000) {
+            try {
+                log.append(Payloads.numbered(appended, 700));
+                appended++;
+            } catch (LogFullException e) {
+                return new Full(e, appended);
+            } finally {
+                afterEach.run();
+            }
+        }
+        return new Full(null, appended);
+    }
+
     @Test
     void aBudgetSmallerThanTwoFiles_isRefusedWithTheReason() {
         assertThatThrownBy(() -> small().retentionBytes(2 * ROLL - 1).build())
@@ -82,16 +105,9 @@ class RetentionBudgetTest {
         try (GrowLog log = GrowLog.open(path, small().retentionBytes(BUDGET).build());
              Cursor slow = log.cursor("slow")) {
             long first = log.append(Payloads.numbered(0, 700));
-            int appended = 1;
-            LogFullException full = null;
-            while (full == null && appended < 10_000) {
-                try {
-                    log.append(Payloads.numbered(appended, 700));
-                    appended++;
-                } catch (LogFullException e) {
-                    full = e;
-                }
-            }
+            Full until = appendUntilFull(log, 1, () -> { });
+            int appended = until.appended();
+            LogFullException full = until.refusal();
             assertThat(full).as("appends stop at the budget").isNotNull();
             assertThat(full.getMessage()).contains("'slow'").contains("budget");
             assertThat(onDisk(path)).isLessThanOrEqualTo(BUDGET);
@@ -205,20 +221,12 @@ class RetentionBudgetTest {
         assertThat(onDisk(path)).as("file 1 has just begun").isLessThan(budget - ROLL / 2);
 
         try (GrowLog log = GrowLog.open(path, small().retentionBytes(budget).build())) {
-            long max = onDisk(path);
-            LogFullException full = null;
-            while (full == null && appended < 10_000) {
-                try {
-                    log.append(Payloads.numbered(appended, 700));
-                    appended++;
-                } catch (LogFullException e) {
-                    full = e;
-                }
-                max = Math.max(max, onDisk(path));
-            }
+            long[] max = {onDisk(path)};
+            LogFullException full = appendUntilFull(log, appended, () -> max[0] = Math.max(max[0], onDisk(path)))
+                    .refusal();
             assertThat(full).as("appends stop at the budget").isNotNull();
             assertThat(full.getMessage()).contains("'held'");
-            assertThat(max).as("bytes on disk at the worst moment").isLessThanOrEqualTo(budget);
+            assertThat(max[0]).as("bytes on disk at the worst moment").isLessThanOrEqualTo(budget);
         }
     }
 }
