@@ -394,6 +394,7 @@ public final class LogReader implements AutoCloseable {
             throws IOException {
         long base = f.base();
         Chain chain = log.chain();
+        zeroCopy.leased();
         long bytes = 0;
         for (int n = 0; n < ZERO_COPY_BATCH_RECORDS && bytes < BATCH_BYTES; n++) {
             chain.checkNotDropped(nextPosition);
@@ -432,13 +433,22 @@ public final class LogReader implements AutoCloseable {
             this.segmentShift = Integer.numberOfTrailingZeros(mapping.segmentSize());
         }
 
+        /** At the start of each lease: a view of an older generation of the mapping is looked up again. */
+        void leased() {
+            long current = mapping.generation();
+            if (current != generation) {
+                generation = current;
+                segment = -1;
+            }
+        }
+
+        /** The inspected record's payload; inside the lease {@link #leased} began. */
         ByteBuffer payload() {
             long at = cursor.position() >>> segmentShift;
             long end = (long) cursor.payloadOffset() + cursor.length();
-            if (at != segment || generation != mapping.generation() || view.capacity() < end) {
+            if (at != segment || view.capacity() < end) {
                 view = mapping.exposedSegment(at);
                 segment = at;
-                generation = mapping.generation();
             }
             return view.slice(cursor.payloadOffset(), cursor.length());
         }
