@@ -1,5 +1,6 @@
 package dev.growlog;
 
+import dev.growlog.error.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -167,6 +169,80 @@ class ZeroCopyTest {
             assertThat(reopened.stats().records()).isEqualTo(1);
         }
         assertThat(StandardCharsets.UTF_8.decode(kept.get(0)).toString()).isEqualTo("x");
+    }
+
+    /**
+     * A move leaves the old region mapped while a view handed out over it lives; once the
+     * collector finds the view unreachable the region is unmapped from the collector's thread,
+     * where a failure cannot be thrown to anyone: close reports it.
+     */
+    @Test
+    void anUnmapDeferredByAKeptView_thatFailsLater_isReportedByClose() throws Exception {
+        AtomicInteger failNext = new AtomicInteger();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void unmap(Path file, long address, long length) throws NativeCallException {
+                super.unmap(file, address, length);
+                if (failNext.compareAndSet(1, 0)) {
+                    throw failure(file, "munmap", 22, "EINVAL", "Invalid argument");
+                }
+            }
+        };
+        GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(4096)
+                .maxGrowthStep(64 * 1024).pretouchAhead(0).headroom(0).build();
+        GrowLog log = GrowLog.open(dir.resolve("deferred"), config, sys);
+        List<ByteBuffer> kept = new ArrayList<>();
+        log.read(log.append(new byte[100]), (p, payload) -> kept.add(payload));
+        appendUntilTheMappingMoves(log);
+
+        failNext.set(1);
+        kept.clear();
+        Await.until("the collector found the view unreachable and its region's unmap failed", () -> {
+            System.gc();
+            return failNext.get() == 0;
+        });
+
+        assertThatThrownBy(log::close).isInstanceOf(NativeCallException.class).hasMessageContaining("munmap")
+                .hasMessageContaining("EINVAL");
+    }
+
+    /** As above, with another move between the failed unmap and close: the failure is still reported. */
+    @Test
+    void anUnmapDeferredByAKeptView_thatFailsLater_isReportedByClose_evenAfterAnotherMove() throws Exception {
+        AtomicInteger failNext = new AtomicInteger();
+        ForwardingSyscalls sys = new ForwardingSyscalls() {
+            @Override
+            public void unmap(Path file, long address, long length) throws NativeCallException {
+                super.unmap(file, address, length);
+                if (failNext.compareAndSet(1, 0)) {
+                    throw failure(file, "munmap", 22, "EINVAL", "Invalid argument");
+                }
+            }
+        };
+        GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(4096)
+                .maxGrowthStep(64 * 1024).pretouchAhead(0).headroom(0).build();
+        GrowLog log = GrowLog.open(dir.resolve("deferred"), config, sys);
+        List<ByteBuffer> kept = new ArrayList<>();
+        log.read(log.append(new byte[100]), (p, payload) -> kept.add(payload));
+        appendUntilTheMappingMoves(log);
+        failNext.set(1);
+        kept.clear();
+        Await.until("the collector found the view unreachable and its region's unmap failed", () -> {
+            System.gc();
+            return failNext.get() == 0;
+        });
+
+        appendUntilTheMappingMoves(log);
+
+        assertThatThrownBy(log::close).isInstanceOf(NativeCallException.class).hasMessageContaining("munmap")
+                .hasMessageContaining("EINVAL");
+    }
+
+    private static void appendUntilTheMappingMoves(GrowLog log) throws IOException {
+        long moves = log.stats().moves();
+        while (log.stats().moves() == moves) {
+            log.append(new byte[1000]);
+        }
     }
 
     private static long mappingsOf(Path file) {

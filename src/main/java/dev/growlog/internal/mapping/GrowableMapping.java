@@ -76,6 +76,11 @@ public final class GrowableMapping {
     private Region current;
     /** Regions moved away from but kept mapped for exposed views; checked at close. */
     private final List<Region> retired = new ArrayList<>();
+    /**
+     * The first failed deferred unmap of a region no longer in {@link #retired}, reported at
+     * close; guarded by the exclusive barrier.
+     */
+    private NativeCallException deferredFailure;
     /** Mapped bytes from the start of the file; grows only. */
     private volatile long mappedLength;
     /**
@@ -331,7 +336,7 @@ public final class GrowableMapping {
             moves++;
             views.invalidateAll();
             sys.unmap(file, oldReservedStart, oldReservedEnd - oldReservedStart);
-            retired.removeIf(Region::isUnmapped);
+            retired.removeIf(this::forgetIfUnmapped);
             if (keepOld) {
                 retired.add(old);
                 old.retire();
@@ -368,6 +373,21 @@ public final class GrowableMapping {
     }
 
     /**
+     * Whether {@code region} is unmapped and can leave {@link #retired}; keeps the failure of
+     * its deferred unmap, if any, for {@link #close}. Under the exclusive barrier.
+     */
+    private boolean forgetIfUnmapped(Region region) {
+        if (!region.isUnmapped()) {
+            return false;
+        }
+        NativeCallException failed = region.takeDeferredFailure();
+        if (failed != null && deferredFailure == null) {
+            deferredFailure = failed;
+        }
+        return true;
+    }
+
+    /**
      * Waits for every lease to end, then unmaps everything. Later leases fail with a
      * {@link ClosedLogException}. Idempotent.
      */
@@ -386,6 +406,7 @@ public final class GrowableMapping {
                 failure = e;
             }
             retired.add(current);
+            failure = failure == null ? deferredFailure : failure;
             for (Region region : retired) {
                 try {
                     region.retire();
