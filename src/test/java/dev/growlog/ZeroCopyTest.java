@@ -178,29 +178,7 @@ class ZeroCopyTest {
      */
     @Test
     void anUnmapDeferredByAKeptView_thatFailsLater_isReportedByClose() throws Exception {
-        AtomicInteger failNext = new AtomicInteger();
-        ForwardingSyscalls sys = new ForwardingSyscalls() {
-            @Override
-            public void unmap(Path file, long address, long length) throws NativeCallException {
-                super.unmap(file, address, length);
-                if (failNext.compareAndSet(1, 0)) {
-                    throw failure(file, "munmap", 22, "EINVAL", "Invalid argument");
-                }
-            }
-        };
-        GrowLogConfig config = GrowLogConfig.builder().segmentSize(64 * 1024).initialSize(4096)
-                .maxGrowthStep(64 * 1024).pretouchAhead(0).headroom(0).build();
-        GrowLog log = GrowLog.open(dir.resolve("deferred"), config, sys);
-        List<ByteBuffer> kept = new ArrayList<>();
-        log.read(log.append(new byte[100]), (p, payload) -> kept.add(payload));
-        appendUntilTheMappingMoves(log);
-
-        failNext.set(1);
-        kept.clear();
-        Await.until("the collector found the view unreachable and its region's unmap failed", () -> {
-            System.gc();
-            return failNext.get() == 0;
-        });
+        GrowLog log = openWithAFailedDeferredUnmap();
 
         assertThatThrownBy(log::close).isInstanceOf(NativeCallException.class).hasMessageContaining("munmap")
                 .hasMessageContaining("EINVAL");
@@ -209,6 +187,19 @@ class ZeroCopyTest {
     /** As above, with another move between the failed unmap and close: the failure is still reported. */
     @Test
     void anUnmapDeferredByAKeptView_thatFailsLater_isReportedByClose_evenAfterAnotherMove() throws Exception {
+        GrowLog log = openWithAFailedDeferredUnmap();
+
+        appendUntilTheMappingMoves(log);
+
+        assertThatThrownBy(log::close).isInstanceOf(NativeCallException.class).hasMessageContaining("munmap")
+                .hasMessageContaining("EINVAL");
+    }
+
+    /**
+     * A log whose mapping moved away from a region a zero-copy view kept mapped, and whose unmap
+     * of that region, once the collector let go of the view, failed with EINVAL.
+     */
+    private GrowLog openWithAFailedDeferredUnmap() throws IOException {
         AtomicInteger failNext = new AtomicInteger();
         ForwardingSyscalls sys = new ForwardingSyscalls() {
             @Override
@@ -231,11 +222,7 @@ class ZeroCopyTest {
             System.gc();
             return failNext.get() == 0;
         });
-
-        appendUntilTheMappingMoves(log);
-
-        assertThatThrownBy(log::close).isInstanceOf(NativeCallException.class).hasMessageContaining("munmap")
-                .hasMessageContaining("EINVAL");
+        return log;
     }
 
     private static void appendUntilTheMappingMoves(GrowLog log) throws IOException {
